@@ -1,0 +1,381 @@
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { baseName, siblingUri, type Host } from '../host';
+import type { Location, Output, Parameter, Problem, Resource, Template, Value } from '../types';
+import type { ArmEvalContext } from './expression';
+import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
+
+export type JsonDocumentKind = 'armTemplate' | 'armParameters' | 'other';
+
+const templateSchema = /deploymentTemplate\.json#?\s*$/i;
+const parametersSchema = /deploymentParameters\.json#?\s*$/i;
+
+export interface ParsedJson {
+	root?: JsonNode;
+	problems: Problem[];
+}
+
+/** Parse JSON with comments and trailing commas; never throws. At most one problem is reported. */
+export function parseJson(uri: string, text: string): ParsedJson {
+	const errors: ParseError[] = [];
+	let root: JsonNode | undefined;
+	try {
+		root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+	} catch (e) {
+		// jsonc-parser recurses per nesting level: absurdly deep input overflows the stack.
+		return {
+			problems: [{ message: `Cannot analyse this file: ${e instanceof RangeError ? 'it is nested too deeply' : String(e)}.`, location: { uri, span: { start: 0, end: 0 } }, severity: 'error' }],
+		};
+	}
+	const problems: Problem[] = [];
+	if (errors.length > 0) {
+		const e = errors[0];
+		const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+		problems.push({
+			message: `Invalid JSON: ${describeError(printParseErrorCode(e.error))}${more}. Findings below this point may be incomplete.`,
+			location: { uri, span: { start: e.offset, end: e.offset + Math.max(e.length, 0) } },
+			severity: 'error',
+		});
+	}
+	return { root, problems };
+}
+
+function describeError(code: string): string {
+	return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** Decide by content whether JSON is a deployment template, a parameter file, or something else. */
+export function classifyJson(root: JsonNode | undefined): JsonDocumentKind {
+	if (!root || root.type !== 'object') return 'other';
+	const schema = stringOf(prop(root, '$schema'));
+	if (schema !== undefined) {
+		if (templateSchema.test(schema)) return 'armTemplate';
+		if (parametersSchema.test(schema)) return 'armParameters';
+	}
+	const resources = prop(root, 'resources');
+	if (prop(root, 'contentVersion') && resources && (resources.type === 'array' || resources.type === 'object')) return 'armTemplate';
+	const params = prop(root, 'parameters');
+	if (schema === undefined && prop(root, 'contentVersion') && params?.type === 'object' && !resources) {
+		const all = params.children ?? [];
+		if (all.length > 0 && all.every((p) => { const v = p.children?.[1]; return v?.type === 'object' && (prop(v, 'value') || prop(v, 'reference')); })) {
+			return 'armParameters';
+		}
+	}
+	return 'other';
+}
+
+/** Where the parameter file for a template conventionally lives: `X.parameters.json` beside `X.json`. */
+export function defaultParameterFileFor(templateUri: string): string | undefined {
+	const name = baseName(templateUri);
+	const m = /^(.*)\.(json|jsonc|bicep)$/i.exec(name);
+	if (!m) return undefined;
+	return siblingUri(templateUri, `${m[1]}.parameters.json`);
+}
+
+/** The templates a parameter file may belong to, most likely first. */
+export function templateCandidatesFor(parametersUri: string): string[] {
+	const name = baseName(parametersUri);
+	const m = /^(.*)\.parameters\.(json|jsonc)$/i.exec(name);
+	if (!m) return [];
+	return [`${m[1]}.json`, `${m[1]}.bicep`, `${m[1]}.jsonc`].map((n) => siblingUri(parametersUri, n)).filter((u): u is string => !!u);
+}
+
+export interface ParameterFileValues {
+	uri: string;
+	values: Map<string, Value>;
+	problems: Problem[];
+}
+
+/** Read `parameters.<name>.value` from an ARM parameter file. Key Vault references are unknown. */
+export function readParameterFile(uri: string, text: string): ParameterFileValues {
+	const parsed = parseJson(uri, text);
+	const values = new Map<string, Value>();
+	const params = prop(parsed.root, 'parameters');
+	for (const p of params?.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (!k || typeof k.value !== 'string' || !v) continue;
+		const name = k.value;
+		const valueNode = prop(v, 'value');
+		if (valueNode) {
+			values.set(name.toLowerCase(), jsonToValue(valueNode, ['parameters', name, propKey(v, 'value')], { uri, source: 'parameterFile', name }));
+		} else if (prop(v, 'reference')) {
+			values.set(name.toLowerCase(), { kind: 'unknown', reason: `parameter '${name}' is a Key Vault reference`, origin: { uri, span: spanOf(v), source: 'parameterFile', format: 'json', name, replaceable: false } });
+		}
+	}
+	return { uri, values, problems: parsed.problems };
+}
+
+export interface ArmLoadOptions {
+	/** Explicit parameter file; otherwise `X.parameters.json` beside the template is used when it exists. */
+	parameterFileUri?: string;
+	/** Already parsed tree (the server caches it). */
+	parsed?: ParsedJson;
+	/** Values for the template's parameters given by a caller (nested deployment, module); win over files. */
+	suppliedParameters?: Map<string, Value>;
+}
+
+interface Scope {
+	uri: string;
+	params: Map<string, { name: string; node: JsonNode; path: JsonPath }>;
+	supplied: Map<string, Value>;
+	paramCache: Map<string, Value>;
+	vars: Map<string, { name: string; node: JsonNode; path: JsonPath }>;
+	varCache: Map<string, Value | 'pending'>;
+	budget: { steps: number };
+	parent?: Scope;
+}
+
+const STEP_BUDGET = 2_000_000;
+const MAX_NESTED_DEPTH = 10;
+
+/** Load an ARM JSON deployment template into the common model. Returns undefined for non-template JSON. */
+export function loadArmTemplate(uri: string, text: string, host: Host, opts: ArmLoadOptions = {}): Template | undefined {
+	const parsed = opts.parsed ?? parseJson(uri, text);
+	if (classifyJson(parsed.root) !== 'armTemplate' || !parsed.root) return undefined;
+	const root = parsed.root;
+	const texts = new Map<string, string>([[uri, text]]);
+	const problems = [...parsed.problems];
+	const parameterFiles: string[] = [];
+
+	let supplied = opts.suppliedParameters ?? new Map<string, Value>();
+	const pfUri = opts.parameterFileUri ?? defaultParameterFileFor(uri);
+	if (pfUri && !opts.suppliedParameters) {
+		const pfText = host.readText(pfUri);
+		if (pfText !== undefined) {
+			const pf = readParameterFile(pfUri, pfText);
+			texts.set(pfUri, pfText);
+			parameterFiles.push(pfUri);
+			supplied = pf.values;
+		}
+	}
+
+	const budget = { steps: STEP_BUDGET };
+	const scope = makeScope(uri, root, [], supplied, budget);
+	const template: Template = {
+		uri,
+		kind: 'armTemplate',
+		format: 'json',
+		text,
+		resources: [],
+		parameters: new Map(),
+		outputs: [],
+		problems,
+		parameterFiles,
+		texts,
+	};
+
+	// Parameters of the top-level template.
+	const paramsNode = prop(root, 'parameters');
+	for (const p of paramsNode?.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (!k || typeof k.value !== 'string' || !v || v.type !== 'object') continue;
+		const name = k.value;
+		const type = stringOf(prop(v, 'type'));
+		const path: JsonPath = [propKey(root, 'parameters'), name];
+		const defaultNode = prop(v, 'defaultValue');
+		const allowedNode = prop(v, 'allowedValues');
+		const ctx = { uri, source: 'parameterDefault' as const, name, evalCtx: evalContext(scope) };
+		const param: Parameter = {
+			name,
+			type,
+			secure: !!type && /^secure(string|object)$/i.test(type),
+			defaultValue: defaultNode ? jsonToValue(defaultNode, [...path, propKey(v, 'defaultValue')], ctx) : undefined,
+			allowedValues: allowedNode?.type === 'array' ? (allowedNode.children ?? []).map((c, i) => jsonToValue(c, [...path, propKey(v, 'allowedValues'), i], ctx)) : undefined,
+			nullable: false,
+			nameSpan: { start: k.offset + 1, end: k.offset + k.length - 1 },
+			span: { start: p.offset, end: p.offset + p.length },
+			jsonPath: path,
+		};
+		param.value = parameterValue(scope, name);
+		template.parameters.set(name.toLowerCase(), param);
+	}
+
+	collectResources(template, root, scope, [], undefined, 0);
+
+	// Outputs.
+	const outputsNode = prop(root, 'outputs');
+	for (const p of outputsNode?.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (!k || typeof k.value !== 'string' || !v || v.type !== 'object') continue;
+		const type = stringOf(prop(v, 'type'));
+		const valueNode = prop(v, 'value') ?? prop(v, 'copy');
+		const path: JsonPath = [propKey(root, 'outputs'), k.value];
+		const out: Output = {
+			name: k.value,
+			type,
+			secure: !!type && /^secure(string|object)$/i.test(type),
+			expressionText: valueNode ? (valueNode.type === 'string' ? (valueNode.value as string) : text.slice(valueNode.offset, valueNode.offset + valueNode.length)) : '',
+			value: valueNode ? jsonToValue(valueNode, [...path, 'value'], { uri, source: 'literal', evalCtx: evalContext(scope) }) : { kind: 'null' },
+			nameSpan: { start: k.offset + 1, end: k.offset + k.length - 1 },
+			span: { start: p.offset, end: p.offset + p.length },
+			jsonPath: path,
+		};
+		template.outputs.push(out);
+	}
+	return template;
+}
+
+function makeScope(uri: string, templateNode: JsonNode, basePath: JsonPath, supplied: Map<string, Value>, budget: { steps: number }, parent?: Scope): Scope {
+	const params = new Map<string, { name: string; node: JsonNode; path: JsonPath }>();
+	const paramsNode = prop(templateNode, 'parameters');
+	for (const p of paramsNode?.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (k && typeof k.value === 'string' && v) params.set(k.value.toLowerCase(), { name: k.value, node: v, path: [...basePath, propKey(templateNode, 'parameters'), k.value] });
+	}
+	const vars = new Map<string, { name: string; node: JsonNode; path: JsonPath }>();
+	const varsNode = prop(templateNode, 'variables');
+	for (const p of varsNode?.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (k && typeof k.value === 'string' && v) vars.set(k.value.toLowerCase(), { name: k.value, node: v, path: [...basePath, propKey(templateNode, 'variables'), k.value] });
+	}
+	return { uri, params, supplied, paramCache: new Map(), vars, varCache: new Map(), budget, parent };
+}
+
+function parameterValue(scope: Scope, name: string): Value | undefined {
+	const key = name.toLowerCase();
+	const cached = scope.paramCache.get(key);
+	if (cached) return cached;
+	const decl = scope.params.get(key);
+	if (!decl) return undefined;
+	let value: Value;
+	const given = scope.supplied.get(key);
+	if (given) {
+		value = given;
+	} else {
+		const def = prop(decl.node, 'defaultValue');
+		if (def) {
+			// Mark as pending first: a default that refers to itself must not recurse forever.
+			scope.paramCache.set(key, { kind: 'unknown', reason: `parameter '${decl.name}' refers to itself` });
+			value = jsonToValue(def, [...decl.path, propKey(decl.node, 'defaultValue')], { uri: scope.uri, source: 'parameterDefault', name: decl.name, evalCtx: evalContext(scope) });
+		} else {
+			// Unknown, but remember which parameter: rules check its allowedValues, fixes may mark it.
+			value = { kind: 'unknown', reason: `depends on parameter '${decl.name}'`, origin: { uri: scope.uri, span: spanOf(decl.node), source: 'parameterDefault', format: 'json', name: decl.name, replaceable: false, jsonPath: decl.path } };
+		}
+	}
+	scope.paramCache.set(key, value);
+	return value;
+}
+
+function variableValue(scope: Scope, name: string): Value | undefined {
+	const key = name.toLowerCase();
+	const cached = scope.varCache.get(key);
+	if (cached === 'pending') return { kind: 'unknown', reason: `variable '${name}' refers to itself` };
+	if (cached) return cached;
+	const decl = scope.vars.get(key);
+	if (!decl) return undefined;
+	scope.varCache.set(key, 'pending');
+	const value = jsonToValue(decl.node, decl.path, { uri: scope.uri, source: 'variable', name: decl.name, evalCtx: evalContext(scope) });
+	scope.varCache.set(key, value);
+	return value;
+}
+
+function evalContext(scope: Scope, copyIndex?: (loop: string | undefined) => number | undefined): ArmEvalContext {
+	return {
+		uri: scope.uri,
+		parameter: (n) => parameterValue(scope, n),
+		variable: (n) => variableValue(scope, n),
+		copyIndex,
+		budget: scope.budget,
+	};
+}
+
+function collectResources(template: Template, templateNode: JsonNode, scope: Scope, basePath: JsonPath, via: Location[] | undefined, depth: number): void {
+	const resourcesNode = prop(templateNode, 'resources');
+	if (!resourcesNode) return;
+	const resourcesKey = propKey(templateNode, 'resources');
+	if (resourcesNode.type === 'array') {
+		(resourcesNode.children ?? []).forEach((r, i) => addResource(template, r, [...basePath, resourcesKey, i], scope, undefined, undefined, via, depth));
+	} else if (resourcesNode.type === 'object') {
+		// languageVersion 2.0: resources keyed by symbolic name.
+		for (const p of resourcesNode.children ?? []) {
+			const [k, v] = p.children ?? [];
+			if (k && typeof k.value === 'string' && v) addResource(template, v, [...basePath, resourcesKey, k.value], scope, undefined, k.value, via, depth);
+		}
+	}
+}
+
+function addResource(template: Template, node: JsonNode, path: JsonPath, scope: Scope, parent: Resource | undefined, symbolicName: string | undefined, via: Location[] | undefined, depth: number): void {
+	if (node.type !== 'object') return;
+	const uri = scope.uri;
+	const typeNode = prop(node, 'type');
+	const rawType = stringOf(typeNode);
+	if (!typeNode || rawType === undefined) return;
+	const inLoop = !!prop(node, 'copy') || !!parent?.inLoop;
+	const ctx = evalContext(scope, inLoop ? () => undefined : undefined);
+	const convert = (n: JsonNode, p: JsonPath) => jsonToValue(n, p, { uri, source: 'literal', evalCtx: ctx });
+
+	let type = rawType;
+	const typeValue = convert(typeNode, [...path, propKey(node, 'type')]);
+	if (typeValue.kind === 'string') type = typeValue.value;
+	if (parent && !/^[^/]*\.[^/]*\//.test(type)) type = `${parent.type}/${type}`;
+
+	const nameNode = prop(node, 'name');
+	let name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
+	if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
+		name = { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
+	}
+	const apiNode = prop(node, 'apiVersion');
+	const apiValue = apiNode ? convert(apiNode, [...path, propKey(node, 'apiVersion')]) : undefined;
+	const condNode = prop(node, 'condition');
+	const scopeNode = prop(node, 'scope');
+	const existingNode = prop(node, 'existing');
+
+	let bodyCache: Value | undefined;
+	const resource: Resource = {
+		type,
+		apiVersion: apiValue?.kind === 'string' ? apiValue.value : undefined,
+		name,
+		symbolicName,
+		displayName: name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type)),
+		get body(): Value {
+			// Evaluated on first use: most resources in a large template are never looked at by a rule.
+			bodyCache ??= convert(node, path);
+			return bodyCache;
+		},
+		typeSite: { uri, span: spanOf(typeNode) },
+		apiVersionSite: apiNode ? { uri, span: spanOf(apiNode) } : undefined,
+		site: { uri, span: spanOf(node) },
+		format: 'json',
+		jsonPath: path,
+		condition: condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition,
+		inLoop,
+		existing: existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined,
+		scope: scopeNode ? convert(scopeNode, [...path, propKey(node, 'scope')]) : undefined,
+		via,
+	};
+	template.resources.push(resource);
+
+	// Nested child resources.
+	const children = prop(node, 'resources');
+	if (children?.type === 'array') {
+		const key = propKey(node, 'resources');
+		(children.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth));
+	}
+
+	// Nested deployments with an inline template.
+	if (type.toLowerCase() === 'microsoft.resources/deployments' && depth < MAX_NESTED_DEPTH) {
+		const props = prop(node, 'properties');
+		const inner = prop(props, 'template');
+		if (inner?.type === 'object') {
+			const innerPath: JsonPath = [...path, propKey(node, 'properties'), propKey(props, 'template')];
+			const evalScope = stringOf(prop(prop(props, 'expressionEvaluationOptions'), 'scope'));
+			let innerScope: Scope;
+			if (evalScope?.toLowerCase() === 'inner') {
+				// Inner scope: the nested template's own parameters, fed by the values the outer template passes.
+				const supplied = new Map<string, Value>();
+				const paramsNode = prop(props, 'parameters');
+				for (const p of paramsNode?.children ?? []) {
+					const [k, v] = p.children ?? [];
+					const valueNode = prop(v, 'value');
+					if (!k || typeof k.value !== 'string' || !valueNode) continue;
+					const value = convert(valueNode, [...path, propKey(node, 'properties'), propKey(props, 'parameters'), k.value, propKey(v, 'value')]);
+					supplied.set(k.value.toLowerCase(), value);
+				}
+				innerScope = makeScope(uri, inner, innerPath, supplied, scope.budget, scope);
+			} else {
+				// Outer scope (the default): expressions in the nested template see the parent's parameters and variables.
+				innerScope = scope;
+			}
+			collectResources(template, inner, innerScope, innerPath, via, depth + 1);
+		}
+	}
+}

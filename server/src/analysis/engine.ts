@@ -1,0 +1,140 @@
+import type { Finding, RelatedInformation } from './findings';
+import { resolveSuggestion } from './fix/resolve';
+import { ResourceView, levelOf, type Prop, type ReportDescriptor, type Rule } from './rule';
+import type { Location, Resource, Severity, Template } from './types';
+
+export interface EngineConfig {
+	/** Rule id → level; missing ids use the catalog default. */
+	levels?: Record<string, Severity>;
+	/** Report values that cannot be verified statically as info ("cannot verify: depends on parameter 'x'"). */
+	reportUnknown?: boolean;
+	/** Called when a rule throws; the other rules still run. */
+	onRuleError?(ruleId: string, error: unknown): void;
+	/** Tests: rethrow rule errors instead of logging them. */
+	rethrow?: boolean;
+}
+
+const sourceText: Record<string, string> = {
+	parameterDefault: 'the default value of parameter',
+	parameterFile: 'the parameter file value of',
+	variable: 'variable',
+	moduleArgument: 'the value passed for',
+};
+
+function isLocation(x: Prop | Location): x is Location {
+	return (x as Location).span !== undefined && (x as Prop).raw === undefined;
+}
+
+function format(message: string, data: ReportDescriptor['data']): string {
+	return message.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => {
+		const v = data?.[k];
+		return v === undefined ? `{{${k}}}` : String(v);
+	});
+}
+
+function sameLocation(a: Location, b: Location): boolean {
+	return a.uri === b.uri && a.span.start === b.span.start && a.span.end === b.span.end;
+}
+
+/** A resource is checked unless it is only a reference or its condition is known to be false. */
+function deployed(resource: Resource): boolean {
+	if (resource.existing) return false;
+	const c = resource.condition;
+	if (c && c.kind === 'boolean' && !c.value) return false;
+	return true;
+}
+
+/** Run the rules over one template. Findings are sorted by position; rule errors are isolated. */
+export function runRules(template: Template, rules: Rule[], config: EngineConfig = {}): Finding[] {
+	const findings: Finding[] = [];
+	const views = template.resources.map((r) => new ResourceView(r, template));
+	for (const rule of rules) {
+		const level = levelOf(rule, config.levels);
+		if (level === 'off') continue;
+		const types = new Set(rule.resourceTypes.map((t) => t.toLowerCase()));
+		const makeReport = (view: ResourceView | undefined) => (d: ReportDescriptor) => {
+			findings.push(buildFinding(template, rule, level, view, d));
+		};
+		try {
+			if (rule.checkTemplate) {
+				rule.checkTemplate({ template, resources: views, report: makeReport(undefined) });
+			}
+			if (rule.check && types.size > 0) {
+				for (const view of views) {
+					if (!types.has(view.type.toLowerCase()) || !deployed(view.resource)) continue;
+					const report = makeReport(view);
+					rule.check({
+						resource: view,
+						template,
+						resources: views,
+						report,
+						unknown(prop, data) {
+							if (!config.reportUnknown) return;
+							const reason = prop.raw.kind === 'unknown' ? prop.raw.reason : 'value known only at deployment';
+							findings.push({
+								...buildFinding(template, rule, 'info', view, { messageId: '', node: prop, data }),
+								message: `${rule.mcsb}: Cannot verify ${prop.path} of ${describe(view)}: ${reason}.`,
+								fixes: [],
+								unknown: true,
+							});
+						},
+					});
+				}
+			}
+		} catch (error) {
+			if (config.rethrow) throw error;
+			config.onRuleError?.(rule.id, error);
+		}
+	}
+	findings.sort((a, b) => (a.location.uri === b.location.uri ? a.location.span.start - b.location.span.start || a.ruleId.localeCompare(b.ruleId) : a.location.uri.localeCompare(b.location.uri)));
+	return findings;
+}
+
+function describe(view: ResourceView): string {
+	const kind = view.isType('Microsoft.Devices/IotHubs') ? 'IoT Hub' : view.isType('Microsoft.Devices/provisioningServices') ? 'DPS' : view.type;
+	return `${kind} '${view.name}'`;
+}
+
+function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, 'off'>, view: ResourceView | undefined, d: ReportDescriptor): Finding {
+	const related: RelatedInformation[] = [...(d.related ?? [])];
+	let location: Location;
+	const node = d.node;
+	if (!node) {
+		location = view ? view.node : { uri: template.uri, span: { start: 0, end: 0 } };
+	} else if (isLocation(node)) {
+		location = node;
+	} else {
+		location = node.site;
+		const o = node.origin;
+		if (o && o.source !== 'literal' && o.source !== 'computed' && !sameLocation(o, location)) {
+			related.push({ location: { uri: o.uri, span: o.span }, message: `The value comes from ${sourceText[o.source] ?? o.source} '${o.name ?? '?'}'.` });
+		}
+	}
+	// A resource declared in a module lives in another document: show the finding in this one,
+	// at the caller's argument when the value comes from it, else at the module declaration.
+	if (location.uri !== template.uri) {
+		const inner = location;
+		const o = node && !isLocation(node) ? node.origin : undefined;
+		if (o && o.uri === template.uri) location = { uri: o.uri, span: o.span };
+		else if (view?.resource.via?.length) location = view.resource.via[0];
+		related.push({ location: inner, message: 'The resource is declared here.' });
+	}
+	const message = format(rule.messages[d.messageId] ?? d.messageId, d.data);
+	const fixes = [];
+	for (const s of d.suggest ?? []) {
+		const fix = resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' ? 'safe' : 'suggestion');
+		if (fix) fixes.push(fix);
+	}
+	return {
+		ruleId: rule.id,
+		messageId: d.messageId || undefined,
+		control: rule.mcsb,
+		severity: level,
+		message,
+		location,
+		related,
+		fixes,
+		resourceName: view?.name,
+		resourceType: view?.type,
+	};
+}

@@ -1,0 +1,35 @@
+// The analysis core reads other documents (parameter files, Bicep modules) only through this interface:
+// the language server answers from open editor buffers and then the file system, the CLI from the file
+// system, tests from in-memory maps. Documents are named by URI (`file:///...`, `untitled:...`).
+
+export interface Host {
+	/** Text of another document, or undefined when it does not exist or cannot be read. */
+	readText(uri: string): string | undefined;
+}
+
+export const noHost: Host = { readText: () => undefined };
+
+/** A host over an in-memory map (tests, fuzzing). */
+export function memoryHost(files: Record<string, string>): Host {
+	return { readText: (uri) => files[uri] };
+}
+
+/** Resolve a relative path (module path, `using` path, parameter-file name) against a document URI. */
+export function resolveUri(base: string, relative: string): string | undefined {
+	try {
+		return new URL(relative, base).toString();
+	} catch {
+		return undefined;
+	}
+}
+
+/** The last path segment of a URI (file name). */
+export function baseName(uri: string): string {
+	const path = uri.replace(/[?#].*$/, '');
+	return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** A sibling of a document: same folder, another file name. */
+export function siblingUri(uri: string, name: string): string | undefined {
+	return resolveUri(uri, encodeURIComponent(name));
+}

@@ -1,0 +1,223 @@
+import type { EditIntent, JsonValue, RelatedInformation, Suggestion } from './findings';
+import type { Location, Origin, Resource, Severity, Template, Value } from './types';
+
+/** A property looked up on a resource, as rules see it. */
+export interface Prop {
+	path: string;
+	/** The evaluated value with its provenance. */
+	raw: Value;
+	/** Plain JS value when fully known (strings, numbers, booleans, null, arrays, objects), else undefined. */
+	value: unknown;
+	known: boolean;
+	/** Where the finding about this property is shown: the deepest place in the resource's own text. */
+	site: Location;
+	keySite?: Location;
+	origin?: Origin;
+}
+
+export interface ReportDescriptor {
+	messageId: string;
+	data?: Record<string, string | number | boolean | undefined>;
+	/** Where to report: a property, a location, or (default) the resource's type string. */
+	node?: Prop | Location;
+	suggest?: Suggestion[];
+	related?: RelatedInformation[];
+}
+
+export interface RuleContext {
+	resource: ResourceView;
+	template: Template;
+	/** Every resource of the template, for cross-resource rules. */
+	resources: ResourceView[];
+	report(descriptor: ReportDescriptor): void;
+	/** Report "cannot verify" (info) when the user opted in to unknown-value reports. */
+	unknown(prop: Prop, data?: Record<string, string | number | boolean | undefined>): void;
+}
+
+export interface TemplateRuleContext {
+	template: Template;
+	resources: ResourceView[];
+	report(descriptor: ReportDescriptor & { node: Prop | Location }): void;
+}
+
+export interface RuleDefinition {
+	id: string;
+	mcsb: string;
+	title: string;
+	/** Default level from the catalog. */
+	severity: Severity;
+	/** Resource types the rule checks (case-insensitive); empty for template-wide rules. */
+	resourceTypes: string[];
+	fix: 'none' | 'safe' | 'suggestion';
+	messages: Record<string, string>;
+	check?(ctx: RuleContext): void;
+	checkTemplate?(ctx: TemplateRuleContext): void;
+}
+
+export type Rule = RuleDefinition;
+
+export function defineRule(rule: RuleDefinition): Rule {
+	return rule;
+}
+
+export function setProperty(path: string, value: JsonValue): EditIntent {
+	return { kind: 'setProperty', path, value };
+}
+
+export function removeProperty(path: string): EditIntent {
+	return { kind: 'removeProperty', path };
+}
+
+export function raiseApiVersion(version: string): EditIntent {
+	return { kind: 'raiseApiVersion', version };
+}
+
+export function markParameterSecure(parameter: string, dropDefault = true): EditIntent {
+	return { kind: 'markParameterSecure', parameter, dropDefault };
+}
+
+export function markOutputSecure(output: string): EditIntent {
+	return { kind: 'markOutputSecure', output };
+}
+
+export function removeOutput(output: string): EditIntent {
+	return { kind: 'removeOutput', output };
+}
+
+/** Plain JS value of a fully known Value, or undefined when any part is unknown. */
+export function toPlain(v: Value): unknown {
+	switch (v.kind) {
+		case 'string':
+		case 'number':
+		case 'boolean':
+			return v.value;
+		case 'null':
+			return null;
+		case 'unknown':
+			return undefined;
+		case 'array': {
+			const out: unknown[] = [];
+			for (const item of v.items) {
+				const p = toPlain(item);
+				if (p === undefined) return undefined;
+				out.push(p);
+			}
+			return out;
+		}
+		case 'object': {
+			const out: Record<string, unknown> = {};
+			for (const e of v.entries.values()) {
+				const p = toPlain(e.value);
+				if (p === undefined) return undefined;
+				out[e.key] = p;
+			}
+			return out;
+		}
+	}
+}
+
+/** Case-insensitive member lookup on an object value. */
+export function member(v: Value | undefined, key: string): Value | undefined {
+	if (!v || v.kind !== 'object') return undefined;
+	return v.entries.get(key.toLowerCase())?.value;
+}
+
+/** True when the value is unknown anywhere inside. */
+export function isUnknown(v: Value): boolean {
+	return toPlain(v) === undefined;
+}
+
+/** The first unknown reason inside a value (for "cannot verify" messages). */
+export function unknownReason(v: Value): string | undefined {
+	switch (v.kind) {
+		case 'unknown':
+			return v.reason;
+		case 'array':
+			for (const i of v.items) {
+				const r = unknownReason(i);
+				if (r) return r;
+			}
+			return undefined;
+		case 'object':
+			for (const e of v.entries.values()) {
+				const r = unknownReason(e.value);
+				if (r) return r;
+			}
+			return undefined;
+		default:
+			return undefined;
+	}
+}
+
+function within(loc: Location, outer: Location): boolean {
+	return loc.uri === outer.uri && loc.span.start >= outer.span.start && loc.span.end <= outer.span.end;
+}
+
+/** A resource as rules see it: typed lookups by property path, case-insensitively. */
+export class ResourceView {
+	constructor(
+		readonly resource: Resource,
+		readonly template: Template,
+	) {}
+
+	get name(): string {
+		return this.resource.displayName;
+	}
+
+	get type(): string {
+		return this.resource.type;
+	}
+
+	get apiVersion(): string | undefined {
+		return this.resource.apiVersion;
+	}
+
+	/** The resource's type string: where findings about missing properties go. */
+	get node(): Location {
+		return this.resource.typeSite;
+	}
+
+	isType(type: string): boolean {
+		return this.resource.type.toLowerCase() === type.toLowerCase();
+	}
+
+	/**
+	 * Look a property up by dotted path. Returns undefined when the property (or an object on the way) is
+	 * missing or null, i.e. the service default applies. An unknown value on the way gives an unknown Prop.
+	 */
+	get(path: string): Prop | undefined {
+		return lookup(this.resource.body, path, this.resource.site);
+	}
+}
+
+/** Dotted-path lookup inside any value, tracking the deepest site within `home`. */
+export function lookup(root: Value, path: string, home: Location): Prop | undefined {
+	let cur: Value = root;
+	let site: Location = home;
+	let keySite: Location | undefined;
+	const segments = path.split('.');
+	for (let i = 0; i < segments.length; i++) {
+		if (cur.kind === 'unknown') {
+			return { path, raw: cur, value: undefined, known: false, site, origin: cur.origin };
+		}
+		if (cur.kind !== 'object') return undefined;
+		const entry = cur.entries.get(segments[i].toLowerCase());
+		if (!entry) return undefined;
+		if (entry.site && within(entry.site, home)) {
+			site = entry.site;
+			keySite = entry.keySpan ? { uri: entry.site.uri, span: entry.keySpan } : undefined;
+		} else {
+			keySite = undefined;
+		}
+		cur = entry.value;
+	}
+	if (cur.kind === 'null') return undefined;
+	const value = toPlain(cur);
+	return { path, raw: cur, value, known: value !== undefined, site, keySite, origin: cur.origin };
+}
+
+export function levelOf(rule: Rule, levels: Record<string, Severity> | undefined): Severity {
+	return levels?.[rule.id] ?? rule.severity;
+}
+
+export type { Origin, Value };
