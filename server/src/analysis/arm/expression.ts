@@ -740,7 +740,8 @@ define(
 	strict(1, 1, (ev, [v]) => (v.kind === 'array' ? ev.relabel(v) : ev.arr([v]))),
 );
 
-define('createArray', strict(0, Infinity, (ev, args) => ev.arr(args)));
+// Unknown items leave the array's shape known (length(), indexing the known items still work).
+define('createArray', (ev, call, depth) => ev.arr(ev.evalArgs(call, depth)));
 
 define('createObject', (ev, call, depth) => {
 	if (call.args.length % 2 !== 0) return ev.invalid(call.name, 'expected key/value pairs');
