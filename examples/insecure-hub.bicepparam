@@ -1,0 +1,4 @@
+using './insecure-hub.bicep'
+
+param hubName = 'contoso-edge-prod'
+param publicNetworkAccess = 'Enabled'
