@@ -95,6 +95,13 @@ function describe(view: ResourceView): string {
 	return `${kind} '${view.name}'`;
 }
 
+const rank: Record<Exclude<Severity, 'off'>, number> = { info: 0, warning: 1, error: 2 };
+
+/** The configured level, lowered to the descriptor's own severity when that is weaker (never raised). */
+function cappedLevel(level: Exclude<Severity, 'off'>, cap: Exclude<Severity, 'off'> | undefined): Exclude<Severity, 'off'> {
+	return cap !== undefined && rank[cap] < rank[level] ? cap : level;
+}
+
 function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, 'off'>, view: ResourceView | undefined, d: ReportDescriptor): Finding {
 	const related: RelatedInformation[] = [...(d.related ?? [])];
 	let location: Location;
@@ -107,7 +114,10 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 		location = node.site;
 		const o = node.origin;
 		if (o && o.source !== 'literal' && o.source !== 'computed' && !sameLocation(o, location)) {
-			related.push({ location: { uri: o.uri, span: o.span }, message: `The value comes from ${sourceText[o.source] ?? o.source} '${o.name ?? '?'}'.` });
+			const message = node.raw.kind === 'unknown'
+				? `The value depends on parameter '${o.name ?? '?'}', which has no value here.`
+				: `The value comes from ${sourceText[o.source] ?? o.source} '${o.name ?? '?'}'.`;
+			related.push({ location: { uri: o.uri, span: o.span }, message });
 		}
 	}
 	// A resource declared in a module lives in another document: show the finding in this one,
@@ -116,20 +126,24 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 		const inner = location;
 		const o = node && !isLocation(node) ? node.origin : undefined;
 		if (o && o.uri === template.uri) location = { uri: o.uri, span: o.span };
-		else if (view?.resource.via?.length) location = view.resource.via[0];
+		else if (view?.resource.via?.length) {
+			// Modules nest: pick the declaration in this document (the outermost module call).
+			const via = view.resource.via;
+			location = via.find((l) => l.uri === template.uri) ?? via[via.length - 1];
+		}
 		related.push({ location: inner, message: 'The resource is declared here.' });
 	}
 	const message = format(rule.messages[d.messageId] ?? d.messageId, d.data);
 	const fixes = [];
 	for (const s of d.suggest ?? []) {
-		const fix = resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' ? 'safe' : 'suggestion');
+		const fix = resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion');
 		if (fix) fixes.push(fix);
 	}
 	return {
 		ruleId: rule.id,
 		messageId: d.messageId || undefined,
 		control: rule.mcsb,
-		severity: level,
+		severity: cappedLevel(level, d.severity),
 		message,
 		location,
 		related,

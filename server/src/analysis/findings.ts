@@ -17,11 +17,56 @@ export type EditIntent =
 	/** Mark an output secure (Bicep `@secure()`, ARM `securestring`/`secureObject`). */
 	| { kind: 'markOutputSecure'; output: string }
 	/** Remove an output. */
-	| { kind: 'removeOutput'; output: string };
+	| { kind: 'removeOutput'; output: string }
+	/** Add a resource to the template (e.g. a private endpoint or diagnostic settings for the finding's hub). */
+	| { kind: 'insertResource'; resource: InsertedResource };
+
+/**
+ * A reference inside an inserted resource, spelled in the document's format by the fix writers. Resources
+ * are named by their declaration (`Resource.site`) and must be declared at the top level of the document.
+ */
+export type InsertRef =
+	/** The resource id: Bicep `hub.id`, ARM `resourceId('Microsoft.Devices/IotHubs', <name>)`. */
+	| { $ref: 'id'; resource: Location }
+	/** The resource name plus an optional suffix: Bicep `'${hub.name}-pe'`, ARM `format('{0}-pe', <name>)`. */
+	| { $ref: 'name'; resource: Location; suffix?: string }
+	/** The resource's location, spelled as it is written on that resource. */
+	| { $ref: 'location'; resource: Location }
+	/** A template parameter (see `InsertedResource.parameters`). */
+	| { $ref: 'parameter'; name: string };
+
+/** A value in an inserted resource: JSON with references. */
+export type InsertValue = string | number | boolean | null | InsertRef | InsertValue[] | { [key: string]: InsertValue };
+
+/** A new resource, described independently of the format. */
+export interface InsertedResource {
+	/** Preferred Bicep symbolic name (languageVersion 2.0: the resource key); a free variant is used when taken. */
+	symbolicName: string;
+	type: string;
+	apiVersion: string;
+	name: InsertValue;
+	/** An extension resource of this resource: Bicep `scope: hub`, ARM `"scope": "Microsoft.Devices/IotHubs/<name>"`. */
+	scope?: Location;
+	/** The other members (location, properties...), in order. */
+	body: { [key: string]: InsertValue };
+	/** Written after this resource (Bicep) / at the end of the template's resources, depending on it (ARM). */
+	after: Location;
+	/** Further resources the new one depends on (ARM `dependsOn`; Bicep infers it from the references). */
+	dependsOn?: Location[];
+	/** Parameters the new resource refers to; each is declared unless the template already has it. */
+	parameters?: { name: string; type: 'string'; description: string }[];
+}
+
+/** True for an `InsertRef` inside an `InsertValue`. */
+export function isInsertRef(v: InsertValue): v is InsertRef {
+	return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';
+}
 
 export interface Suggestion {
 	title: string;
 	edit: EditIntent | EditIntent[];
+	/** Lower a safe rule's fix to a suggestion (e.g. when it also raises apiVersion). Never raises it. */
+	kind?: 'suggestion';
 }
 
 export interface TextEdit {

@@ -1,4 +1,4 @@
-import type { EditIntent, JsonValue, RelatedInformation, Suggestion } from './findings';
+import type { EditIntent, InsertedResource, JsonValue, RelatedInformation, Suggestion } from './findings';
 import type { Location, Origin, Resource, Severity, Template, Value } from './types';
 
 /** A property looked up on a resource, as rules see it. */
@@ -22,6 +22,11 @@ export interface ReportDescriptor {
 	node?: Prop | Location;
 	suggest?: Suggestion[];
 	related?: RelatedInformation[];
+	/**
+	 * A weaker variant of the rule's finding (e.g. a non-secure parameter where a literal secret is an
+	 * error): caps the finding's level at this one. It only ever lowers the configured level, never raises it.
+	 */
+	severity?: Exclude<Severity, 'off'>;
 }
 
 export interface RuleContext {
@@ -82,6 +87,10 @@ export function markOutputSecure(output: string): EditIntent {
 
 export function removeOutput(output: string): EditIntent {
 	return { kind: 'removeOutput', output };
+}
+
+export function insertResource(resource: InsertedResource): EditIntent {
+	return { kind: 'insertResource', resource };
 }
 
 /** Plain JS value of a fully known Value, or undefined when any part is unknown. */

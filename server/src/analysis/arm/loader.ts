@@ -43,6 +43,21 @@ function describeError(code: string): string {
 	return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
+/**
+ * A deployment template embedded one level down in another JSON document (e.g. the `arm` member of
+ * `az iot hub state export` output). Only `$schema`-marked templates count, so plain JSON stays quiet.
+ */
+export function embeddedTemplate(root: JsonNode | undefined): { node: JsonNode; key: string } | undefined {
+	if (!root || root.type !== 'object') return undefined;
+	for (const p of root.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (!k || typeof k.value !== 'string' || v?.type !== 'object') continue;
+		const schema = stringOf(prop(v, '$schema'));
+		if (schema !== undefined && templateSchema.test(schema) && prop(v, 'resources')) return { node: v, key: k.value };
+	}
+	return undefined;
+}
+
 /** Decide by content whether JSON is a deployment template, a parameter file, or something else. */
 export function classifyJson(root: JsonNode | undefined): JsonDocumentKind {
 	if (!root || root.type !== 'object') return 'other';
@@ -53,6 +68,7 @@ export function classifyJson(root: JsonNode | undefined): JsonDocumentKind {
 	}
 	const resources = prop(root, 'resources');
 	if (prop(root, 'contentVersion') && resources && (resources.type === 'array' || resources.type === 'object')) return 'armTemplate';
+	if (schema === undefined && embeddedTemplate(root)) return 'armTemplate';
 	const params = prop(root, 'parameters');
 	if (schema === undefined && prop(root, 'contentVersion') && params?.type === 'object' && !resources) {
 		const all = params.children ?? [];
@@ -131,7 +147,14 @@ const MAX_NESTED_DEPTH = 10;
 export function loadArmTemplate(uri: string, text: string, host: Host, opts: ArmLoadOptions = {}): Template | undefined {
 	const parsed = opts.parsed ?? parseJson(uri, text);
 	if (classifyJson(parsed.root) !== 'armTemplate' || !parsed.root) return undefined;
-	const root = parsed.root;
+	let root = parsed.root;
+	let rootPath: JsonPath = [];
+	const isTemplate = prop(root, 'contentVersion') || stringOf(prop(root, '$schema')) !== undefined;
+	const embedded = isTemplate ? undefined : embeddedTemplate(root);
+	if (embedded) {
+		root = embedded.node;
+		rootPath = [embedded.key];
+	}
 	const texts = new Map<string, string>([[uri, text]]);
 	const problems = [...parsed.problems];
 	const parameterFiles: string[] = [];
@@ -149,7 +172,7 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 	}
 
 	const budget = { steps: STEP_BUDGET };
-	const scope = makeScope(uri, root, [], supplied, budget);
+	const scope = makeScope(uri, root, rootPath, supplied, budget);
 	const template: Template = {
 		uri,
 		kind: 'armTemplate',
@@ -170,7 +193,7 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 		if (!k || typeof k.value !== 'string' || !v || v.type !== 'object') continue;
 		const name = k.value;
 		const type = stringOf(prop(v, 'type'));
-		const path: JsonPath = [propKey(root, 'parameters'), name];
+		const path: JsonPath = [...rootPath, propKey(root, 'parameters'), name];
 		const defaultNode = prop(v, 'defaultValue');
 		const allowedNode = prop(v, 'allowedValues');
 		const ctx = { uri, source: 'parameterDefault' as const, name, evalCtx: evalContext(scope) };
@@ -189,7 +212,7 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 		template.parameters.set(name.toLowerCase(), param);
 	}
 
-	collectResources(template, root, scope, [], undefined, 0);
+	collectResources(template, root, scope, rootPath, undefined, 0);
 
 	// Outputs.
 	const outputsNode = prop(root, 'outputs');
@@ -198,7 +221,7 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 		if (!k || typeof k.value !== 'string' || !v || v.type !== 'object') continue;
 		const type = stringOf(prop(v, 'type'));
 		const valueNode = prop(v, 'value') ?? prop(v, 'copy');
-		const path: JsonPath = [propKey(root, 'outputs'), k.value];
+		const path: JsonPath = [...rootPath, propKey(root, 'outputs'), k.value];
 		const out: Output = {
 			name: k.value,
 			type,
@@ -246,6 +269,9 @@ function parameterValue(scope: Scope, name: string): Value | undefined {
 			// Mark as pending first: a default that refers to itself must not recurse forever.
 			scope.paramCache.set(key, { kind: 'unknown', reason: `parameter '${decl.name}' refers to itself` });
 			value = jsonToValue(def, [...decl.path, propKey(decl.node, 'defaultValue')], { uri: scope.uri, source: 'parameterDefault', name: decl.name, evalCtx: evalContext(scope) });
+		} else if (prop(decl.node, 'nullable')?.value === true) {
+			// A nullable parameter (compiled Bicep `type?`) that nobody supplies is null: the property is unset.
+			value = { kind: 'null', origin: { uri: scope.uri, span: spanOf(decl.node), source: 'parameterDefault', format: 'json', name: decl.name, replaceable: false, jsonPath: decl.path } };
 		} else {
 			// Unknown, but remember which parameter: rules check its allowedValues, fixes may mark it.
 			value = { kind: 'unknown', reason: `depends on parameter '${decl.name}'`, origin: { uri: scope.uri, span: spanOf(decl.node), source: 'parameterDefault', format: 'json', name: decl.name, replaceable: false, jsonPath: decl.path } };

@@ -1,6 +1,7 @@
-import { modify, type FormattingOptions, type JSONPath } from 'jsonc-parser';
-import type { JsonValue, TextEdit } from '../findings';
-import type { Origin, Output, Parameter, Resource, Template } from '../types';
+import { findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
+import { isArmExpression } from '../arm/expression';
+import { isInsertRef, type InsertedResource, type InsertRef, type InsertValue, type JsonValue, type TextEdit } from '../findings';
+import type { Location, Origin, Output, Parameter, Resource, Template } from '../types';
 import type { FormatWriter } from './writer';
 
 /** Indentation of the document, so inserted JSON looks like the user's own. */
@@ -18,18 +19,58 @@ export function detectFormatting(text: string): FormattingOptions {
 	return { insertSpaces: true, tabSize: size === 0 ? 2 : Math.min(size, 8), eol };
 }
 
-function toEdits(edits: { offset: number; length: number; content: string }[]): TextEdit[] {
-	return edits.map((e) => ({ span: { start: e.offset, end: e.offset + e.length }, newText: e.content }));
+/**
+ * jsonc `modify` re-writes the whole neighbouring member (e.g. the previous property when it inserts a
+ * comma). Trim each edit to the text that really changes, so that several edits in one object (set one
+ * property, remove another) stay disjoint and the fix touches only the edited region.
+ */
+function toEdits(text: string, edits: { offset: number; length: number; content: string }[]): TextEdit[] {
+	return edits.map((e) => {
+		let start = e.offset;
+		let end = e.offset + e.length;
+		let content = e.content;
+		let p = 0;
+		while (p < content.length && start + p < end && content.charCodeAt(p) === text.charCodeAt(start + p)) p++;
+		start += p;
+		content = content.slice(p);
+		let q = 0;
+		while (q < content.length && end - q > start && content.charCodeAt(content.length - 1 - q) === text.charCodeAt(end - 1 - q)) q++;
+		end -= q;
+		content = content.slice(0, content.length - q);
+		return { span: { start, end }, newText: content };
+	}).filter((e) => e.newText !== '' || e.span.start !== e.span.end);
 }
 
 function modifyAt(text: string, path: JSONPath, value: unknown): TextEdit[] | undefined {
 	try {
 		const edits = modify(text, path, value, { formattingOptions: detectFormatting(text) });
-		return edits.length > 0 ? toEdits(edits) : undefined;
+		return edits.length > 0 ? toEdits(text, edits) : undefined;
 	} catch {
 		// modify throws when the path runs through a non-object (e.g. a string where an object is expected).
 		return undefined;
 	}
+}
+
+/**
+ * Remove an object member without re-formatting its neighbours (jsonc `modify` re-flows a one-line object
+ * over several lines, which then overlaps any other edit in the same object): the member goes with the
+ * comma before it, or with the comma after it when it is the first one.
+ */
+function removeAt(text: string, path: JSONPath): TextEdit[] | undefined {
+	let root;
+	try {
+		root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+	} catch {
+		return undefined;
+	}
+	const member = root && findNodeAtLocation(root, path)?.parent;
+	const container = member?.parent;
+	if (!member || member.type !== 'property' || !container || container.type !== 'object' || !container.children) return undefined;
+	const siblings = container.children;
+	const i = siblings.indexOf(member);
+	if (i > 0) return [{ span: { start: siblings[i - 1].offset + siblings[i - 1].length, end: member.offset + member.length }, newText: '' }];
+	if (siblings.length > 1) return [{ span: { start: member.offset, end: siblings[1].offset }, newText: '' }];
+	return [{ span: { start: container.offset + 1, end: container.offset + container.length - 1 }, newText: '' }];
 }
 
 export const jsonWriter: FormatWriter = {
@@ -46,7 +87,7 @@ export const jsonWriter: FormatWriter = {
 	},
 	removeFromObject(text: string, object: Origin, key: string): TextEdit[] | undefined {
 		if (!object.jsonPath) return undefined;
-		return modifyAt(text, [...object.jsonPath, key], undefined);
+		return removeAt(text, [...object.jsonPath, key]);
 	},
 	setApiVersion(template: Template, resource: Resource, version: string): TextEdit[] | undefined {
 		if (resource.apiVersionSite) return [{ span: resource.apiVersionSite.span, newText: JSON.stringify(version) }];
@@ -61,7 +102,7 @@ export const jsonWriter: FormatWriter = {
 		if (!first) return undefined;
 		if (!dropDefault || !parameter.defaultValue) return first;
 		const key = parameter.defaultValue.origin?.jsonPath?.[parameter.jsonPath.length] ?? 'defaultValue';
-		const second = modifyAt(template.text, [...parameter.jsonPath, key], undefined);
+		const second = removeAt(template.text, [...parameter.jsonPath, key]);
 		if (!second) return first;
 		const all = [...first, ...second];
 		return disjoint(all) ? all : first;
@@ -73,9 +114,229 @@ export const jsonWriter: FormatWriter = {
 	},
 	removeOutput(template: Template, output: Output): TextEdit[] | undefined {
 		if (!output.jsonPath) return undefined;
-		return modifyAt(template.text, output.jsonPath, undefined);
+		return removeAt(template.text, output.jsonPath);
+	},
+	insertResource(template: Template, spec: InsertedResource): TextEdit[] | undefined {
+		return insertArmResource(template, spec);
 	},
 };
+
+// -- insertResource
+
+/** An ARM expression fragment (`parameters('x')`) or a plain string. */
+type Piece = { expr: string } | { literal: string };
+
+function quoteArm(s: string): string {
+	return `'${s.replace(/'/g, "''")}'`;
+}
+
+function asArg(p: Piece): string {
+	return 'expr' in p ? p.expr : quoteArm(p.literal);
+}
+
+/** A JSON string value for a piece: `"[expr]"`, or the literal (a leading `[` escaped as `[[`). */
+function asJson(p: Piece): string {
+	if ('expr' in p) return `[${p.expr}]`;
+	return isArmExpression(p.literal) ? `[${p.literal}` : p.literal;
+}
+
+function sameSite(a: Location, b: Location): boolean {
+	return a.uri === b.uri && a.span.start === b.span.start && a.span.end === b.span.end;
+}
+
+/** A top-level resource of the template's own document, by its declaration. */
+function topLevelResource(template: Template, loc: Location): Resource | undefined {
+	const r = template.resources.find((x) => sameSite(x.site, loc));
+	return r && r.site.uri === template.uri && r.jsonPath?.length === 2 && !r.inLoop ? r : undefined;
+}
+
+/** The JSON string written at a member of a resource, as a piece (`"[parameters('n')]"` → expr). */
+function memberPiece(template: Template, resource: Resource, key: string): Piece | undefined {
+	const entry = resource.body.kind === 'object' ? resource.body.entries.get(key) : undefined;
+	if (!entry?.site || entry.site.uri !== template.uri) return undefined;
+	let raw: unknown;
+	try {
+		raw = JSON.parse(template.text.slice(entry.site.span.start, entry.site.span.end));
+	} catch {
+		return undefined;
+	}
+	if (typeof raw !== 'string') return undefined;
+	if (isArmExpression(raw)) return { expr: raw.slice(1, -1).trim() };
+	return { literal: raw.startsWith('[[') ? raw.slice(1) : raw };
+}
+
+/** `resourceId('<type>', <name>)` for a resource with a one-segment name. */
+function resourceIdOf(template: Template, r: Resource): string | undefined {
+	const name = memberPiece(template, r, 'name');
+	if (!name || r.type.split('/').length !== 2) return undefined;
+	return `resourceId(${quoteArm(r.type)}, ${asArg(name)})`;
+}
+
+function refPiece(template: Template, ref: InsertRef): Piece | undefined {
+	if (ref.$ref === 'parameter') return { expr: `parameters(${quoteArm(ref.name)})` };
+	const r = topLevelResource(template, ref.resource);
+	if (!r) return undefined;
+	switch (ref.$ref) {
+		case 'id': {
+			const id = resourceIdOf(template, r);
+			return id ? { expr: id } : undefined;
+		}
+		case 'name': {
+			const name = memberPiece(template, r, 'name');
+			if (!name || !ref.suffix) return name;
+			if ('literal' in name) return { literal: name.literal + ref.suffix };
+			const suffix = ref.suffix.replace(/'/g, "''").replace(/\{/g, '{{').replace(/\}/g, '}}');
+			return { expr: `format('{0}${suffix}', ${name.expr})` };
+		}
+		case 'location':
+			return memberPiece(template, r, 'location') ?? { expr: 'resourceGroup().location' };
+	}
+}
+
+class Unwritable extends Error {}
+
+function armValue(template: Template, v: InsertValue): JsonValue {
+	if (isInsertRef(v)) {
+		const p = refPiece(template, v);
+		if (!p) throw new Unwritable();
+		return asJson(p);
+	}
+	if (typeof v === 'string') return asJson({ literal: v });
+	if (v === null || typeof v !== 'object') return v;
+	if (Array.isArray(v)) return v.map((x) => armValue(template, x));
+	const out: { [key: string]: JsonValue } = {};
+	for (const [k, x] of Object.entries(v)) out[k] = armValue(template, x);
+	return out;
+}
+
+/** The root member `key` (case-insensitive) of a parsed template. */
+function rootMember(root: JsonNode, key: string): { key: string; value: JsonNode } | undefined {
+	for (const p of root.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (k && v && typeof k.value === 'string' && k.value.toLowerCase() === key) return { key: k.value, value: v };
+	}
+	return undefined;
+}
+
+/** The template sections in their usual order: a new `parameters` goes before the first later one. */
+const laterSections = ['functions', 'variables', 'resources', 'outputs'];
+
+/**
+ * Append a resource to the template's `resources` (array, or the languageVersion 2.0 object), depending on
+ * the resources it refers to, and declare the parameters it needs. Computed with jsonc `modify` so the new
+ * text uses the document's indentation; parameters are added one after the other on a scratch copy, then
+ * written as one edit, so that the edits stay disjoint.
+ */
+function insertArmResource(template: Template, spec: InsertedResource): TextEdit[] | undefined {
+	const text = template.text;
+	let root: JsonNode | undefined;
+	try {
+		root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+	} catch {
+		return undefined;
+	}
+	if (!root || root.type !== 'object') return undefined;
+	const resources = rootMember(root, 'resources');
+	const anchor = topLevelResource(template, spec.after);
+	if (!resources || !anchor || (resources.value.type !== 'array' && resources.value.type !== 'object')) return undefined;
+	const symbolic = resources.value.type === 'object';
+	const value: { [key: string]: JsonValue } = {};
+	try {
+		value.type = spec.type;
+		value.apiVersion = spec.apiVersion;
+		value.name = armValue(template, spec.name);
+		if (spec.scope) {
+			const target = topLevelResource(template, spec.scope);
+			const name = target && memberPiece(template, target, 'name');
+			if (!target || !name) return undefined;
+			// The provider-relative form ARM documents for extension resources of a resource in the same template.
+			value.scope = 'literal' in name ? `${target.type}/${name.literal}` : `[format(${quoteArm(`${target.type}/{0}`)}, ${name.expr})]`;
+		}
+		const dependsOn: string[] = [];
+		for (const loc of [spec.after, ...(spec.dependsOn ?? [])]) {
+			const r = topLevelResource(template, loc);
+			if (!r) return undefined;
+			if (r.existing) continue;
+			if (symbolic && r.symbolicName) dependsOn.push(r.symbolicName);
+			else {
+				const id = resourceIdOf(template, r);
+				if (!id) return undefined;
+				dependsOn.push(`[${id}]`);
+			}
+		}
+		const members = Object.entries(spec.body);
+		for (const [k, v] of members) {
+			if (k === 'properties' && dependsOn.length > 0) value.dependsOn = dependsOn;
+			value[k] = armValue(template, v);
+		}
+		if (dependsOn.length > 0 && !value.dependsOn) value.dependsOn = dependsOn;
+	} catch (e) {
+		if (e instanceof Unwritable) return undefined;
+		throw e;
+	}
+	const formattingOptions = detectFormatting(text);
+	const edits: TextEdit[] = [];
+	const params = paramsEdit(template, root, spec, formattingOptions);
+	if (params === undefined) return undefined;
+	edits.push(...params);
+	let path: JSONPath;
+	if (symbolic) {
+		const taken = new Set((resources.value.children ?? []).map((p) => String(p.children?.[0]?.value).toLowerCase()));
+		let key = spec.symbolicName;
+		for (let i = 2; taken.has(key.toLowerCase()); i++) key = `${spec.symbolicName}${i}`;
+		path = [resources.key, key];
+	} else {
+		path = [resources.key, resources.value.children?.length ?? 0];
+	}
+	try {
+		const list = modify(text, path, value, { formattingOptions, isArrayInsertion: !symbolic });
+		if (list.length === 0) return undefined;
+		edits.push(...toEdits(text, list));
+	} catch {
+		return undefined;
+	}
+	return disjoint(edits) ? edits : undefined;
+}
+
+/** One edit declaring the parameters the inserted resource needs (none when all exist); undefined on failure. */
+function paramsEdit(template: Template, root: JsonNode, spec: InsertedResource, formattingOptions: FormattingOptions): TextEdit[] | undefined {
+	const missing = (spec.parameters ?? []).filter((p) => !template.parameters.has(p.name.toLowerCase()));
+	if (missing.length === 0) return [];
+	const text = template.text;
+	let scratch = text;
+	try {
+		for (const p of missing) {
+			const tree = parseTree(scratch, [], { allowTrailingComma: true, disallowComments: false });
+			const section = tree && rootMember(tree, 'parameters');
+			const decl = { type: p.type, metadata: { description: p.description } };
+			const list = section
+				? modify(scratch, [section.key, p.name], decl, { formattingOptions })
+				: modify(scratch, ['parameters'], { [p.name]: decl }, {
+					formattingOptions,
+					getInsertionIndex: (keys) => {
+						const i = keys.findIndex((k) => laterSections.includes(k.toLowerCase()));
+						return i < 0 ? keys.length : i;
+					},
+				});
+			if (list.length === 0) return undefined;
+			scratch = applyJsonEdits(scratch, list);
+		}
+	} catch {
+		return undefined;
+	}
+	// One edit for the changed region: the common prefix and suffix of the two texts stay as they are.
+	let start = 0;
+	while (start < text.length && start < scratch.length && text.charCodeAt(start) === scratch.charCodeAt(start)) start++;
+	let end = 0;
+	while (end < text.length - start && end < scratch.length - start && text.charCodeAt(text.length - 1 - end) === scratch.charCodeAt(scratch.length - 1 - end)) end++;
+	return [{ span: { start, end: text.length - end }, newText: scratch.slice(start, scratch.length - end) }];
+}
+
+function applyJsonEdits(text: string, edits: { offset: number; length: number; content: string }[]): string {
+	let out = text;
+	for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.content + out.slice(e.offset + e.length);
+	return out;
+}
 
 /** True when no two edits overlap (so they can be applied together). */
 export function disjoint(edits: TextEdit[]): boolean {

@@ -24,11 +24,25 @@ function within(uri: string, span: { start: number; end: number }, outer: { uri:
 	return uri === outer.uri && span.start >= outer.span.start && span.end <= outer.span.end;
 }
 
+/** The element a numeric path segment selects when `cur` is an array, else undefined. */
+function arrayItem(cur: Value, segment: string): Value | undefined {
+	if (cur.kind !== 'array' || !/^\d+$/.test(segment)) return undefined;
+	return cur.items[Number(segment)];
+}
+
 /** Where setting `path` to `value` on a resource has to write. */
 function planSetProperty(template: Template, resource: Resource, path: string, value: JsonValue): Edits | undefined {
 	const segments = path.split('.');
 	let cur: Value = resource.body;
 	for (let i = 0; i < segments.length; i++) {
+		// A numeric segment on an array selects an element (`properties.routing.endpoints.eventHubs.0.authenticationType`).
+		const item = arrayItem(cur, segments[i]);
+		if (item) {
+			// Replacing a whole element is not an intent rules need; only walk through it.
+			if (i === segments.length - 1) return undefined;
+			cur = item;
+			continue;
+		}
 		if (cur.kind !== 'object' || !cur.origin) return undefined;
 		const entry = cur.entries.get(segments[i].toLowerCase());
 		if (!entry) {
@@ -72,6 +86,11 @@ function planRemoveProperty(template: Template, resource: Resource, path: string
 	const segments = path.split('.');
 	let cur: Value = resource.body;
 	for (let i = 0; i < segments.length - 1; i++) {
+		const item = arrayItem(cur, segments[i]);
+		if (item) {
+			cur = item;
+			continue;
+		}
 		if (cur.kind !== 'object') return undefined;
 		const entry = cur.entries.get(segments[i].toLowerCase());
 		if (!entry) return {};
@@ -117,6 +136,12 @@ function planIntent(template: Template, resource: Resource | undefined, intent: 
 			const list = o && writer?.removeOutput(template, o);
 			return list ? { [template.uri]: list } : undefined;
 		}
+		case 'insertResource': {
+			// Only into the analysed document itself: a resource declared in a module is not edited from here.
+			if (intent.resource.after.uri !== template.uri) return undefined;
+			const list = writer?.insertResource?.(template, intent.resource);
+			return list ? { [template.uri]: list } : undefined;
+		}
 	}
 }
 
@@ -136,9 +161,13 @@ export function resolveSuggestion(template: Template, resource: Resource | undef
 	return { title: suggestion.title, kind, ruleId, edits };
 }
 
-/** Apply non-overlapping edits to a text (tests, CLI --fix, fix-all). */
+/**
+ * Apply non-overlapping edits to a text (tests, CLI --fix, fix-all). Inserts at the same offset end up in
+ * array order, as LSP clients apply them, so a fix reads the same in the editor and on the command line.
+ */
 export function applyEdits(text: string, edits: TextEdit[]): string {
-	const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+	const indexed = edits.map((e, i) => ({ e, i }));
+	const sorted = indexed.sort((a, b) => b.e.span.start - a.e.span.start || b.e.span.end - a.e.span.end || b.i - a.i).map((x) => x.e);
 	let out = text;
 	for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
 	return out;

@@ -1,4 +1,4 @@
-import type { JsonValue, TextEdit } from '../findings';
+import type { InsertedResource, JsonValue, TextEdit } from '../findings';
 import type { Origin, Output, Parameter, Resource, SourceFormat, Template } from '../types';
 
 /**
@@ -22,4 +22,6 @@ export interface FormatWriter {
 	markParameterSecure(template: Template, parameter: Parameter, dropDefault: boolean): TextEdit[] | undefined;
 	markOutputSecure(template: Template, output: Output): TextEdit[] | undefined;
 	removeOutput(template: Template, output: Output): TextEdit[] | undefined;
+	/** Add a resource (and the parameters it needs) to the template's own document. */
+	insertResource?(template: Template, resource: InsertedResource): TextEdit[] | undefined;
 }
