@@ -1,0 +1,88 @@
+// Fixes → code actions. A fix's edits are non-overlapping UTF-16 spans per document (the template and
+// maybe its parameter file); each document's spans are turned into ranges with that document's text.
+
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Finding, Fix, TextEdit as SpanEdit } from '../analysis/findings';
+import type { Span } from '../analysis/types';
+import type { PositionResolver } from './diagnostics';
+
+/** Our fix-all kind; also offered for `source.fixAll` (format/fix on save) requests. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.iothub-baseline`;
+
+/** Does a requested kind (`context.only`) cover `kind`? `source` covers `source.fixAll.iothub-baseline`. */
+export function kindRequested(kind: string, only: string[] | undefined): boolean {
+	if (!only) return kind === CodeActionKind.QuickFix;
+	return only.some((o) => o === '' || kind === o || kind.startsWith(`${o}.`));
+}
+
+export function toWorkspaceEdit(edits: Fix['edits'], positions: PositionResolver, publicUri: (u: string) => string): WorkspaceEdit | undefined {
+	const changes: { [uri: string]: TextEdit[] } = {};
+	for (const [uri, list] of Object.entries(edits)) {
+		if (list.length === 0) continue;
+		const mapper = positions.mapperFor(uri);
+		// Without the text the spans were computed on there is no safe way to place the edit.
+		if (!mapper) return undefined;
+		const target = publicUri(uri);
+		const out = (changes[target] ??= []);
+		for (const e of [...list].sort((a, b) => a.span.start - b.span.start)) {
+			out.push({ range: { start: mapper.positionAt(e.span.start), end: mapper.positionAt(e.span.end) }, newText: e.newText });
+		}
+	}
+	return Object.keys(changes).length > 0 ? { changes } : undefined;
+}
+
+export function quickFixes(finding: Finding, diagnostic: Diagnostic, positions: PositionResolver, publicUri: (u: string) => string): CodeAction[] {
+	const actions: CodeAction[] = [];
+	let preferred = false;
+	for (const fix of finding.fixes) {
+		const edit = toWorkspaceEdit(fix.edits, positions, publicUri);
+		if (!edit) continue;
+		const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+		if (fix.kind === 'safe' && !preferred) {
+			action.isPreferred = true;
+			preferred = true;
+		}
+		actions.push(action);
+	}
+	return actions;
+}
+
+/** Edits conflict when they overlap or touch: two edits at one point have no defined order. */
+function conflicts(a: Span, b: Span): boolean {
+	return a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * Pick the fixes fix-all applies: safe ones (and suggestions when asked), first come first served,
+ * skipping any fix whose edits would touch an edit already taken (in any of its documents).
+ */
+export function selectFixAll(findings: Finding[], includeSuggestions: boolean): Fix[] {
+	const taken = new Map<string, Span[]>();
+	const chosen: Fix[] = [];
+	for (const finding of findings) {
+		for (const fix of finding.fixes) {
+			if (fix.kind !== 'safe' && !includeSuggestions) continue;
+			const entries = Object.entries(fix.edits).filter(([, l]) => l.length > 0);
+			if (entries.length === 0) continue;
+			const clash = entries.some(([uri, list]) => list.some((e) => (taken.get(uri) ?? []).some((t) => conflicts(t, e.span))));
+			if (clash) continue;
+			for (const [uri, list] of entries) {
+				const spans = taken.get(uri) ?? [];
+				for (const e of list) spans.push(e.span);
+				taken.set(uri, spans);
+			}
+			chosen.push(fix);
+			// One fix per finding: the alternatives fix the same thing differently.
+			break;
+		}
+	}
+	return chosen;
+}
+
+export function mergeFixes(fixes: Fix[]): Fix['edits'] {
+	const edits: { [uri: string]: SpanEdit[] } = {};
+	for (const fix of fixes) {
+		for (const [uri, list] of Object.entries(fix.edits)) (edits[uri] ??= []).push(...list);
+	}
+	return edits;
+}
