@@ -1,0 +1,161 @@
+// Command-line arguments → options. Hand-written rather than util.parseArgs so that every mistake gets a
+// short, one-line message of our own (the CLI prints it and exits 2).
+
+import type { Severity } from '../analysis/types';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface CliOptions {
+	format: OutputFormat;
+	output?: string;
+	parameters?: string;
+	reportUnknown: boolean;
+	/** Rule id → level from `--rule ID=LEVEL` (validated against the catalog). */
+	levels: Record<string, Severity>;
+	color: boolean | undefined;
+	quiet: boolean;
+	maxWarnings?: number;
+	help: boolean;
+	version: boolean;
+	paths: string[];
+}
+
+/** A mistake on the command line: the message is shown as is, the exit code is 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: iothub-baseline [options] PATH...
+
+Lints Azure ARM JSON and Bicep templates (and their parameter files) against the
+Azure security baseline for IoT Hub (MCSB). PATHs are files or directories;
+directories are searched for .json, .jsonc, .bicep and .bicepparam files.
+
+Options:
+  -f, --format text|json|sarif  Report format (default: text)
+  -o, --output FILE             Write the report to FILE instead of stdout
+  -p, --parameters FILE         Parameter file for a single template PATH
+      --report-unknown          Report values that cannot be verified before deployment (info)
+      --rule ID=LEVEL           Set a rule's level: off, info, warning or error (repeatable)
+      --no-color                Do not colour the text report (also: NO_COLOR=1)
+      --quiet                   Report errors only
+      --max-warnings N          Exit 1 when there are more than N warnings
+  -h, --help                    Show this help
+  -v, --version                 Show the version
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or input error.
+`;
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+const LEVELS: readonly Severity[] = ['off', 'info', 'warning', 'error'];
+
+/**
+ * Parse argv (without `node` and the script). `knownRules` lists the rule ids `--rule` may name.
+ * Throws UsageError on any mistake.
+ */
+export function parseArgs(argv: readonly string[], knownRules: readonly string[]): CliOptions {
+	const opts: CliOptions = { format: 'text', reportUnknown: false, levels: {}, color: undefined, quiet: false, help: false, version: false, paths: [] };
+	const seen = new Set<string>();
+	let i = 0;
+	const once = (name: string) => {
+		if (seen.has(name)) throw new UsageError(`option '${name}' given more than once`);
+		seen.add(name);
+	};
+	while (i < argv.length) {
+		const arg = argv[i++];
+		if (arg === '--') {
+			opts.paths.push(...argv.slice(i));
+			break;
+		}
+		if (!arg.startsWith('-') || arg === '-') {
+			if (arg === '-') throw new UsageError("reading from standard input is not supported; name a file or directory");
+			opts.paths.push(arg);
+			continue;
+		}
+		// `--name=value` and `--name value` both work for options that take a value.
+		const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+		const name = eq > 0 ? arg.slice(0, eq) : arg;
+		const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+		const value = (): string => {
+			if (inline !== undefined) return inline;
+			if (i >= argv.length) throw new UsageError(`option '${name}' needs a value`);
+			return argv[i++];
+		};
+		const flag = () => {
+			if (inline !== undefined) throw new UsageError(`option '${name}' takes no value`);
+		};
+		switch (name) {
+			case '-f':
+			case '--format': {
+				once('--format');
+				const f = value();
+				if (!FORMATS.includes(f as OutputFormat)) throw new UsageError(`unknown format '${f}' (expected ${FORMATS.join(', ')})`);
+				opts.format = f as OutputFormat;
+				break;
+			}
+			case '-o':
+			case '--output':
+				once('--output');
+				opts.output = nonEmpty(name, value());
+				break;
+			case '-p':
+			case '--parameters':
+				once('--parameters');
+				opts.parameters = nonEmpty(name, value());
+				break;
+			case '--report-unknown':
+				flag();
+				opts.reportUnknown = true;
+				break;
+			case '--rule': {
+				const spec = value();
+				const m = /^([^=]+)=(.*)$/.exec(spec);
+				if (!m) throw new UsageError(`--rule expects ID=LEVEL, got '${spec}'`);
+				const [, id, level] = m;
+				if (!knownRules.includes(id)) throw new UsageError(`unknown rule '${id}' in --rule`);
+				if (!LEVELS.includes(level as Severity)) throw new UsageError(`unknown level '${level}' for rule '${id}' (expected ${LEVELS.join(', ')})`);
+				opts.levels[id] = level as Severity;
+				break;
+			}
+			case '--no-color':
+				flag();
+				opts.color = false;
+				break;
+			case '--color':
+				flag();
+				opts.color = true;
+				break;
+			case '-q':
+			case '--quiet':
+				flag();
+				opts.quiet = true;
+				break;
+			case '--max-warnings': {
+				once('--max-warnings');
+				const v = value();
+				if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${v}'`);
+				opts.maxWarnings = Number(v);
+				break;
+			}
+			case '-h':
+			case '--help':
+				flag();
+				opts.help = true;
+				break;
+			case '-v':
+			case '--version':
+				flag();
+				opts.version = true;
+				break;
+			default:
+				throw new UsageError(`unknown option '${name}'`);
+		}
+	}
+	if (opts.help || opts.version) return opts;
+	if (opts.paths.length === 0) throw new UsageError('no PATH given (see --help)');
+	if (opts.parameters !== undefined && opts.paths.length !== 1) throw new UsageError('--parameters needs exactly one template PATH');
+	return opts;
+}
+
+function nonEmpty(name: string, v: string): string {
+	if (v === '') throw new UsageError(`option '${name}' needs a value`);
+	return v;
+}

@@ -1,0 +1,80 @@
+// The JSON report (`--format json`). Its shape is a contract documented in docs/cli-json-format.md:
+// add fields freely, but rename or remove one only with a new `version`.
+
+import type { FileResult, ReportFinding, ReportProblem, Summary } from './file-result';
+import { visible } from './file-result';
+import { TOOL_NAME, toolVersion } from './tool-info';
+
+export const JSON_REPORT_VERSION = 1;
+
+export interface JsonReport {
+	version: typeof JSON_REPORT_VERSION;
+	tool: { name: string; version: string };
+	files: JsonFile[];
+	skipped: { path: string; reason: string }[];
+	summary: Summary;
+}
+
+interface JsonRange {
+	start: { line: number; character: number };
+	end: { line: number; character: number };
+}
+
+interface JsonFile {
+	path: string;
+	kind: string;
+	problems: { severity: string; message: string; range: JsonRange; offset: { start: number; end: number } }[];
+	findings: JsonFinding[];
+}
+
+interface JsonFinding {
+	/** The document the range is in: the file itself, or a module a template's finding lands in. */
+	path: string;
+	ruleId: string;
+	messageId: string | null;
+	control: string;
+	severity: string;
+	message: string;
+	range: JsonRange;
+	offset: { start: number; end: number };
+	resource: { name: string; type: string } | null;
+	related: { path: string; range: JsonRange; message: string }[];
+	fixes: { title: string; kind: string }[];
+	unknown: boolean;
+}
+
+export function jsonReport(results: readonly FileResult[], summary: Summary, quiet: boolean): JsonReport {
+	return {
+		version: JSON_REPORT_VERSION,
+		tool: { name: TOOL_NAME, version: toolVersion() },
+		files: results.filter((r) => r.status === 'analysed').map((r) => ({
+			path: r.path,
+			kind: r.kind ?? 'other',
+			problems: visible(r.problems, quiet).map(problem),
+			findings: visible(r.findings, quiet).map(finding),
+		})),
+		skipped: results.filter((r) => r.status === 'skipped' || r.status === 'error').map((r) => ({ path: r.path, reason: r.reason ?? 'unreadable' })),
+		summary,
+	};
+}
+
+function problem(p: ReportProblem): JsonFile['problems'][number] {
+	return { severity: p.severity, message: p.message, range: p.location.range, offset: p.location.offset };
+}
+
+function finding(f: ReportFinding): JsonFinding {
+	return {
+		path: f.location.path,
+		ruleId: f.ruleId,
+		messageId: f.messageId ?? null,
+		control: f.control,
+		severity: f.severity,
+		message: f.message,
+		range: f.location.range,
+		offset: f.location.offset,
+		resource: f.resource ?? null,
+		related: f.related.map((r) => ({ path: r.location.path, range: r.location.range, message: r.message })),
+		fixes: f.fixes.map((x) => ({ title: x.title, kind: x.kind })),
+		unknown: f.unknown,
+	};
+}

@@ -1,0 +1,254 @@
+// The SARIF 2.1.0 report (`--format sarif`) for code-scanning services. One run; every catalog rule is
+// described in tool.driver.rules; findings are results, parse problems and unreadable files are tool
+// execution notifications (they are about the run, not about a rule). Results may carry `suppressions`
+// once inline suppressions exist.
+
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { Rule } from '../analysis/rule';
+import type { Severity } from '../analysis/types';
+import type { FileResult, ReportFinding, ReportFix, ReportLocation } from './file-result';
+import { visible } from './file-result';
+import { INFORMATION_URI, TOOL_NAME, ruleHelpUri, toolVersion } from './tool-info';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+/** partialFingerprints key: bump the version when what goes into the hash changes. */
+export const FINGERPRINT_KEY = 'iothubBaselineFinding/v1';
+
+type SarifLevel = 'none' | 'note' | 'warning' | 'error';
+
+interface SarifMessage {
+	text: string;
+}
+
+interface SarifRegion {
+	startLine: number;
+	startColumn: number;
+	endLine: number;
+	endColumn: number;
+}
+
+interface SarifArtifactLocation {
+	uri: string;
+	uriBaseId?: string;
+}
+
+interface SarifPhysicalLocation {
+	artifactLocation: SarifArtifactLocation;
+	region?: SarifRegion;
+}
+
+interface SarifLocation {
+	id?: number;
+	physicalLocation: SarifPhysicalLocation;
+	message?: SarifMessage;
+}
+
+interface SarifReportingConfiguration {
+	enabled?: boolean;
+	level: SarifLevel;
+}
+
+interface SarifRule {
+	id: string;
+	name: string;
+	shortDescription: SarifMessage;
+	fullDescription: SarifMessage;
+	helpUri: string;
+	defaultConfiguration: SarifReportingConfiguration;
+	properties: { tags: string[]; 'security-severity'?: string };
+}
+
+interface SarifFix {
+	description: SarifMessage;
+	artifactChanges: { artifactLocation: SarifArtifactLocation; replacements: { deletedRegion: SarifRegion; insertedContent: SarifMessage }[] }[];
+	properties: { kind: 'safe' | 'suggestion' };
+}
+
+/** SARIF §3.35: a result that a user or a policy has suppressed (inline suppressions, issue 5). */
+export interface SarifSuppression {
+	kind: 'inSource' | 'external';
+	status?: 'accepted' | 'underReview' | 'rejected';
+	justification?: string;
+	location?: SarifLocation;
+}
+
+interface SarifResult {
+	ruleId: string;
+	ruleIndex: number;
+	level: SarifLevel;
+	message: SarifMessage;
+	locations: SarifLocation[];
+	relatedLocations?: SarifLocation[];
+	partialFingerprints: Record<string, string>;
+	fixes?: SarifFix[];
+	suppressions?: SarifSuppression[];
+	properties: { control: string; resource?: { name: string; type: string }; cannotVerify?: boolean };
+}
+
+interface SarifNotification {
+	level: SarifLevel;
+	message: SarifMessage;
+	locations?: SarifLocation[];
+	descriptor?: { id: string };
+}
+
+export interface SarifLog {
+	$schema: string;
+	version: '2.1.0';
+	runs: {
+		tool: { driver: { name: string; version: string; semanticVersion: string; informationUri: string; rules: SarifRule[] } };
+		invocations: {
+			executionSuccessful: boolean;
+			ruleConfigurationOverrides?: { descriptor: { id: string; index: number }; configuration: SarifReportingConfiguration }[];
+			toolExecutionNotifications: SarifNotification[];
+		}[];
+		originalUriBaseIds: Record<string, { uri: string }>;
+		columnKind: 'utf16CodeUnits';
+		results: SarifResult[];
+	}[];
+}
+
+export interface SarifOptions {
+	cwd: string;
+	rules: readonly Rule[];
+	/** --rule overrides. */
+	levels: Record<string, Severity>;
+	quiet: boolean;
+}
+
+export function sarifLevel(level: Severity): SarifLevel {
+	return level === 'off' ? 'none' : level === 'info' ? 'note' : level;
+}
+
+const securitySeverity: Record<Exclude<Severity, 'off'>, string> = { error: '8.0', warning: '5.0', info: '2.0' };
+
+/** `iothub-min-tls-1-2` → `IothubMinTls12`. */
+export function pascalCase(id: string): string {
+	return id
+		.split(/[^A-Za-z0-9]+/)
+		.filter(Boolean)
+		.map((w) => w[0].toUpperCase() + w.slice(1))
+		.join('');
+}
+
+function describeRule(rule: Rule, effective: Severity): SarifRule {
+	// GitHub ranks alerts by security-severity: follow the level the rule ran at, else its catalog level.
+	const rank = effective !== 'off' ? effective : rule.severity;
+	return {
+		id: rule.id,
+		name: pascalCase(rule.id),
+		shortDescription: { text: rule.title },
+		fullDescription: { text: `${rule.title}. Azure security baseline for IoT Hub, Microsoft cloud security benchmark control ${rule.mcsb}.` },
+		helpUri: ruleHelpUri(rule.id),
+		defaultConfiguration: rule.severity === 'off' ? { enabled: false, level: 'none' } : { level: sarifLevel(rule.severity) },
+		properties: { tags: [rule.mcsb, 'security', 'MCSB'], ...(rank !== 'off' ? { 'security-severity': securitySeverity[rank] } : {}) },
+	};
+}
+
+function artifactLocation(path: string, uri: string): SarifArtifactLocation {
+	// Paths under the working directory are relative to %SRCROOT%; anything else keeps its absolute URI.
+	if (path.startsWith('../') || path === '..' || /^[A-Za-z]:|^\//.test(path)) return { uri };
+	return { uri: path.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function region(l: ReportLocation): SarifRegion {
+	return {
+		startLine: l.range.start.line + 1,
+		startColumn: l.range.start.character + 1,
+		endLine: l.range.end.line + 1,
+		endColumn: l.range.end.character + 1,
+	};
+}
+
+function physical(l: ReportLocation): SarifPhysicalLocation {
+	return { artifactLocation: artifactLocation(l.path, l.uri), region: region(l) };
+}
+
+/**
+ * Stable across runs and edits elsewhere in the file: rule, file, resource and message kind. A second
+ * finding with the same key in the same file (one per routing endpoint, say) gets its occurrence number.
+ */
+export function fingerprint(f: ReportFinding, path: string, occurrence = 0): string {
+	const key = [f.ruleId, path, f.resource?.name ?? '', f.messageId ?? (f.unknown ? 'cannotVerify' : '')];
+	if (occurrence > 0) key.push(String(occurrence));
+	return createHash('sha256').update(key.join('\u0000')).digest('hex');
+}
+
+function fixOf(x: ReportFix): SarifFix {
+	const byFile = new Map<string, SarifFix['artifactChanges'][number]>();
+	for (const e of x.edits) {
+		let change = byFile.get(e.location.uri);
+		if (!change) {
+			change = { artifactLocation: artifactLocation(e.location.path, e.location.uri), replacements: [] };
+			byFile.set(e.location.uri, change);
+		}
+		change.replacements.push({ deletedRegion: region(e.location), insertedContent: { text: e.newText } });
+	}
+	return { description: { text: x.title }, artifactChanges: [...byFile.values()], properties: { kind: x.kind } };
+}
+
+function result(f: ReportFinding, ruleIndex: number, occurrence: number): SarifResult {
+	return {
+		ruleId: f.ruleId,
+		ruleIndex,
+		level: sarifLevel(f.severity),
+		message: { text: f.message },
+		locations: [{ physicalLocation: physical(f.location) }],
+		...(f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.location), message: { text: r.message } })) } : {}),
+		partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, f.location.path, occurrence) },
+		...(f.fixes.length > 0 ? { fixes: f.fixes.map(fixOf) } : {}),
+		properties: { control: f.control, ...(f.resource ? { resource: f.resource } : {}), ...(f.unknown ? { cannotVerify: true } : {}) },
+	};
+}
+
+export function sarifReport(results: readonly FileResult[], options: SarifOptions): SarifLog {
+	const ruleIndex = new Map(options.rules.map((r, i) => [r.id, i]));
+	const sarifResults: SarifResult[] = [];
+	const occurrences = new Map<string, number>();
+	const notifications: SarifNotification[] = [];
+	for (const r of results) {
+		if (r.status === 'skipped' || r.status === 'error') {
+			notifications.push({ level: r.status === 'error' ? 'error' : 'warning', message: { text: `${r.path}: ${r.reason ?? 'unreadable'}` }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(r.path, r.uri) } }] });
+			continue;
+		}
+		for (const p of visible(r.problems, options.quiet)) {
+			notifications.push({ level: sarifLevel(p.severity), message: { text: p.message }, locations: [{ physicalLocation: physical(p.location) }], descriptor: { id: 'parse-error' } });
+		}
+		for (const f of visible(r.findings, options.quiet)) {
+			const index = ruleIndex.get(f.ruleId);
+			if (index === undefined) continue;
+			const key = fingerprint(f, f.location.path);
+			const occurrence = occurrences.get(key) ?? 0;
+			occurrences.set(key, occurrence + 1);
+			sarifResults.push(result(f, index, occurrence));
+		}
+	}
+	const overrides = Object.entries(options.levels).flatMap(([id, level]) => {
+		const index = ruleIndex.get(id);
+		return index === undefined ? [] : [{ descriptor: { id, index }, configuration: level === 'off' ? { enabled: false, level: 'none' as const } : { level: sarifLevel(level) } }];
+	});
+	const version = toolVersion();
+	return {
+		$schema: SARIF_SCHEMA,
+		version: '2.1.0',
+		runs: [
+			{
+				tool: {
+					driver: {
+						name: TOOL_NAME,
+						version,
+						semanticVersion: version,
+						informationUri: INFORMATION_URI,
+						rules: options.rules.map((rule) => describeRule(rule, options.levels[rule.id] ?? rule.severity)),
+					},
+				},
+				invocations: [{ executionSuccessful: true, ...(overrides.length > 0 ? { ruleConfigurationOverrides: overrides } : {}), toolExecutionNotifications: notifications }],
+				originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.cwd).href.replace(/\/?$/, '/')}` } },
+				columnKind: 'utf16CodeUnits',
+				results: sarifResults,
+			},
+		],
+	};
+}

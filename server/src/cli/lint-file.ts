@@ -1,0 +1,100 @@
+// Linting one file: read it, analyse it with the shared core, and turn spans into positions. Takes and
+// returns plain data and keeps no state between calls, so it can run in a worker thread as it is.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { analyzeDocument, formatOf } from '../analysis/analyze';
+import type { Finding } from '../analysis/findings';
+import type { Host } from '../analysis/host';
+import type { Rule } from '../analysis/rule';
+import type { Location, Severity } from '../analysis/types';
+import { LineIndex } from '../lsp/positions';
+import { allRules } from '../../../rules/index';
+import { displayPath } from './collect-files';
+import type { FileResult, ReportFinding, ReportLocation } from './file-result';
+import { fileSystemHost } from './fs-host';
+import { readTextFile } from './read-text';
+
+export interface LintOptions {
+	/** Paths are shown relative to this directory. */
+	cwd: string;
+	levels?: Record<string, Severity>;
+	reportUnknown?: boolean;
+	/** Explicit parameter file (absolute path) for this template. */
+	parameterFile?: string;
+}
+
+export function lintFile(file: string, options: LintOptions, rules: Rule[] = allRules, host: Host = fileSystemHost()): FileResult {
+	const abs = path.resolve(options.cwd, file);
+	const uri = pathToFileURL(abs).href;
+	const shown = displayPath(abs, options.cwd);
+	const result: FileResult = { path: shown, uri, status: 'ignored', problems: [], findings: [], notices: [] };
+
+	const read = readTextFile(abs);
+	if (!read.ok) {
+		result.status = read.skipped ? 'skipped' : 'error';
+		result.reason = read.reason;
+		result.notices.push(`${shown}: ${read.reason}`);
+		return result;
+	}
+	if (!formatOf(uri)) return result;
+
+	const analysis = analyzeDocument(uri, read.text, host, rules, {
+		levels: options.levels,
+		reportUnknown: options.reportUnknown,
+		parameterFileUri: options.parameterFile ? pathToFileURL(path.resolve(options.cwd, options.parameterFile)).href : undefined,
+		onRuleError(ruleId, error) {
+			result.notices.push(`${shown}: rule ${ruleId} failed: ${error instanceof Error ? error.message : String(error)}`);
+		},
+	});
+	if (analysis.kind === 'other') return result;
+	result.status = 'analysed';
+	result.kind = analysis.kind;
+
+	const texts = analysis.template?.texts;
+	const locate = locator(options.cwd, (u) => (u === uri ? read.text : (texts?.get(u) ?? host.readText(u))));
+	result.problems = analysis.problems.map((p) => ({ severity: p.severity, message: p.message, location: locate(p.location) }));
+	result.findings = analysis.findings.map((f) => toReportFinding(f, locate));
+	return result;
+}
+
+function toReportFinding(f: Finding, locate: (l: Location) => ReportLocation): ReportFinding {
+	return {
+		ruleId: f.ruleId,
+		messageId: f.messageId,
+		control: f.control,
+		severity: f.severity,
+		message: f.message,
+		location: locate(f.location),
+		resource: f.resourceName !== undefined ? { name: f.resourceName, type: f.resourceType ?? '' } : undefined,
+		related: f.related.map((r) => ({ location: locate(r.location), message: r.message })),
+		fixes: f.fixes.map((x) => ({
+			title: x.title,
+			kind: x.kind,
+			edits: Object.entries(x.edits).flatMap(([u, edits]) => edits.map((e) => ({ location: locate({ uri: u, span: e.span }), newText: e.newText }))),
+		})),
+		unknown: f.unknown === true,
+	};
+}
+
+/** Spans → positions for any document the analysis mentions (one line index per document). */
+function locator(cwd: string, textOf: (uri: string) => string | undefined): (l: Location) => ReportLocation {
+	const indexes = new Map<string, LineIndex>();
+	return (l) => {
+		let index = indexes.get(l.uri);
+		if (!index) {
+			index = new LineIndex(textOf(l.uri) ?? '');
+			indexes.set(l.uri, index);
+		}
+		return { path: pathOf(l.uri, cwd), uri: l.uri, range: index.rangeOf(l.span), offset: { start: l.span.start, end: l.span.end } };
+	};
+}
+
+function pathOf(uri: string, cwd: string): string {
+	if (!uri.startsWith('file:')) return uri;
+	try {
+		return displayPath(fileURLToPath(uri), cwd);
+	} catch {
+		return uri;
+	}
+}

@@ -1,0 +1,184 @@
+// iothub-baseline: lint ARM JSON and Bicep templates against the IoT Hub security baseline from the
+// command line. Files are linted one by one (text lines are written as each file is done); JSON and
+// SARIF reports are written at the end. Exit codes: 0 clean, 1 errors or too many warnings, 2 usage
+// or input error (never a stack trace).
+
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { templateCandidatesFor } from '../analysis/arm/loader';
+import { installBicep } from '../analysis/bicep/install';
+import { allRules } from '../../../rules/index';
+import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
+import { collectFiles, displayPath } from './collect-files';
+import type { FileResult, Summary } from './file-result';
+import { summarize, withoutRepeats } from './file-result';
+import { jsonReport } from './format-json';
+import { sarifReport } from './format-sarif';
+import { summaryLine, textLines } from './format-text';
+import { lintFile } from './lint-file';
+import { TOOL_NAME, toolVersion } from './tool-info';
+
+export interface CliIo {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	stdout: { write(s: string): unknown; isTTY?: boolean };
+	stderr: { write(s: string): unknown };
+}
+
+const processIo = (): CliIo => ({ cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
+
+/** Run the CLI; resolves to the exit code. Never throws for bad input: only for bugs (caught by the caller). */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+	const say = (line: string) => io.stderr.write(`${TOOL_NAME}: ${line}\n`);
+	let opts: CliOptions;
+	try {
+		opts = parseArgs(argv, allRules.map((r) => r.id));
+	} catch (error) {
+		if (error instanceof UsageError) {
+			say(error.message);
+			return 2;
+		}
+		throw error;
+	}
+	if (opts.help) {
+		io.stdout.write(USAGE);
+		return 0;
+	}
+	if (opts.version) {
+		io.stdout.write(`${toolVersion()}\n`);
+		return 0;
+	}
+
+	const { cwd } = io;
+	const collected = collectFiles(opts.paths, cwd);
+	if (collected.missing.length > 0) {
+		for (const m of collected.missing) say(`${m.path}: ${m.reason}`);
+		return 2;
+	}
+	if (opts.parameters !== undefined) {
+		const problem = checkParameterFile(opts.parameters, opts.paths[0], cwd);
+		if (problem) {
+			say(problem);
+			return 2;
+		}
+	}
+	for (const n of collected.notices) say(n);
+	if (collected.files.length === 0) {
+		say(`no .json, .jsonc, .bicep or .bicepparam files in ${opts.paths.join(', ')}`);
+		return 2;
+	}
+
+	if (needsBicep(collected.files)) {
+		const failure = await setUpBicep();
+		if (failure) say(`Bicep support unavailable (${failure}); analysing JSON files only`);
+	}
+
+	let sink: Sink;
+	try {
+		sink = opts.output !== undefined ? fileSink(path.resolve(cwd, opts.output)) : { write: (s) => void io.stdout.write(s), close() {} };
+	} catch (error) {
+		say(`${opts.output}: cannot write the report: ${error instanceof Error ? error.message : String(error)}`);
+		return 2;
+	}
+
+	const color = opts.output === undefined && opts.format === 'text' && (opts.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR));
+	const style = { color, quiet: opts.quiet };
+	const keep = opts.format !== 'text';
+	const kept: FileResult[] = [];
+	const summary: Summary = { errors: 0, warnings: 0, info: 0, files: 0 };
+	const lintOptions = { cwd, levels: opts.levels, reportUnknown: opts.reportUnknown, parameterFile: opts.parameters };
+	const reported = new Set<string>();
+	try {
+		for (const file of collected.files) {
+			const result = withoutRepeats(lintFile(file, lintOptions), reported);
+			for (const n of result.notices) say(n);
+			add(summary, summarize([result]));
+			if (keep) kept.push(result);
+			else for (const line of textLines(result, style)) sink.write(`${line}\n`);
+		}
+		if (opts.format === 'text') sink.write(`${summaryLine(summary, style)}\n`);
+		else if (opts.format === 'json') sink.write(`${JSON.stringify(jsonReport(kept, summary, opts.quiet), null, 2)}\n`);
+		else sink.write(`${JSON.stringify(sarifReport(kept, { cwd, rules: allRules, levels: opts.levels, quiet: opts.quiet }), null, 2)}\n`);
+	} finally {
+		sink.close();
+	}
+
+	if (summary.files === 0) {
+		say(`no ARM/Bicep templates or parameter files found in ${opts.paths.join(', ')}`);
+		return 2;
+	}
+	if (summary.errors > 0) return 1;
+	if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
+		say(`too many warnings (${summary.warnings}, at most ${opts.maxWarnings} allowed)`);
+		return 1;
+	}
+	return 0;
+}
+
+function add(into: Summary, s: Summary): void {
+	into.errors += s.errors;
+	into.warnings += s.warnings;
+	into.info += s.info;
+	into.files += s.files;
+}
+
+interface Sink {
+	write(s: string): void;
+	close(): void;
+}
+
+function fileSink(file: string): Sink {
+	const fd = openSync(file, 'w');
+	return {
+		write: (s) => void writeSync(fd, s),
+		close: () => closeSync(fd),
+	};
+}
+
+function checkParameterFile(parameters: string, template: string, cwd: string): string | undefined {
+	try {
+		if (!statSync(path.resolve(cwd, parameters)).isFile()) return `${parameters}: --parameters must name a file`;
+	} catch {
+		return `${parameters}: no such file or directory`;
+	}
+	if (statSync(path.resolve(cwd, template)).isDirectory()) return `--parameters needs a template file, and ${displayPath(path.resolve(cwd, template), cwd)} is a directory`;
+	return undefined;
+}
+
+/** The grammar is loaded only when some file is Bicep or a parameter file that belongs to a Bicep template. */
+function needsBicep(files: readonly string[]): boolean {
+	return files.some((f) => {
+		const lower = f.toLowerCase();
+		if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return true;
+		return templateCandidatesFor(pathToFileURL(f).href).some((u) => u.toLowerCase().endsWith('.bicep') && existsSync(new URL(u)));
+	});
+}
+
+/** Load the Bicep grammar: next to dist/cli.js when bundled, from node_modules when run from out/. */
+async function setUpBicep(): Promise<string | undefined> {
+	try {
+		const bundled = existsSync(path.join(__dirname, 'tree-sitter-bicep.wasm'));
+		await installBicep(bundled ? { wasmDir: __dirname } : undefined);
+		return undefined;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
+if (require.main === module) {
+	const fail = (error: unknown) => {
+		process.stderr.write(`${TOOL_NAME}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(2);
+	};
+	process.on('uncaughtException', fail);
+	process.on('unhandledRejection', fail);
+	// `iothub-baseline ... | head` closes the pipe early: stop quietly.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+		fail(error);
+	});
+	main(process.argv.slice(2)).then((code) => {
+		process.exitCode = code;
+	}, fail);
+}
