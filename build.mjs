@@ -28,3 +28,5 @@ await Promise.all([
 chmodSync('dist/cli.js', 0o755);
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
 copyFileSync(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'), 'dist/tree-sitter-bicep.wasm');
+// The configuration schema lists the rule ids: keep it in step with rules/index.ts.
+await import('./scripts/gen-config-schema.mjs');

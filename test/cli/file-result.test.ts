@@ -40,7 +40,7 @@ describe('cli: file results', () => {
 		const a = file('file:///ws/a.json', [finding('file:///ws/a.json', 1, 'x', 'error'), finding('file:///ws/a.json', 2, 'y', 'info')]);
 		a.problems.push({ severity: 'error', message: 'Invalid JSON', location: a.findings[0].location });
 		const skipped: FileResult = { path: 'b.json', uri: 'file:///ws/b.json', status: 'skipped', reason: 'binary file', problems: [], findings: [], notices: [] };
-		assert.deepEqual(summarize([a, skipped]), { errors: 2, warnings: 0, info: 1, files: 1 });
+		assert.deepEqual(summarize([a, skipped]), { errors: 2, warnings: 0, info: 1, files: 1, suppressed: 0 });
 		assert.deepEqual(visible(a.findings, true).map((f) => f.ruleId), ['x']);
 		assert.equal(visible(a.findings, false).length, 2);
 	});

@@ -20,7 +20,7 @@ describe('cli: json report', () => {
 		assert.deepEqual(Object.keys(report), ['version', 'tool', 'files', 'skipped', 'summary']);
 		assert.equal(report.version, 1);
 		assert.deepEqual(report.tool, { name: 'iothub-baseline', version: pkg.version });
-		assert.deepEqual(report.summary, { errors: 1, warnings: 4, info: 0, files: 4 });
+		assert.deepEqual(report.summary, { errors: 1, warnings: 4, info: 0, files: 4, suppressed: 0 });
 		assert.deepEqual(report.skipped, [{ path: `${FIXTURES}/mixed/binary.json`, reason: 'binary file (contains NUL bytes)' }]);
 		assert.equal(r.status, 1);
 	});
@@ -53,6 +53,7 @@ describe('cli: json report', () => {
 			related: [],
 			fixes: [{ title: "Set minTlsVersion to '1.2' (settable only when the hub is created)", kind: 'suggestion' }],
 			unknown: false,
+			suppressed: null,
 		});
 		const pna = template.findings[0];
 		assert.equal(templateText.slice(pna.offset.start, pna.offset.end), '"[parameters(\'publicNetworkAccess\')]"');
@@ -83,6 +84,6 @@ describe('cli: json report', () => {
 	it('--quiet keeps errors only in files[], the summary keeps all counts', () => {
 		const quiet = JSON.parse(runCli([...only(PNA, TLS), '--quiet', '--format', 'json', insecure]).stdout);
 		assert.deepEqual(quiet.files.map((f: { findings: unknown[] }) => f.findings.length), [0, 0]);
-		assert.deepEqual(quiet.summary, { errors: 0, warnings: 3, info: 0, files: 2 });
+		assert.deepEqual(quiet.summary, { errors: 0, warnings: 3, info: 0, files: 2, suppressed: 0 });
 	});
 });

@@ -56,7 +56,11 @@ describe('bicep', () => {
 		const actions = await server.codeActions(uri, d.range, [d]);
 		assert.deepEqual(
 			actions.map((a) => [a.title, a.kind, a.edit]),
-			[["Set minTlsVersion to '1.2' (settable only when the hub is created)", 'quickfix', { changes: { [uri]: [{ range: rangeOf(template, "'1.0'"), newText: "'1.2'" }] } }]],
+			[
+				["Set minTlsVersion to '1.2' (settable only when the hub is created)", 'quickfix', { changes: { [uri]: [{ range: rangeOf(template, "'1.0'"), newText: "'1.2'" }] } }],
+				// Suppressing is offered after fixing (test/lsp/suppressions.test.ts covers it).
+				[`Suppress ${TLS} for this resource`, 'quickfix', actions[1]?.edit],
+			],
 		);
 		const versions = await server.applyWorkspaceEdit(actions[0].edit!);
 		assert.deepEqual(

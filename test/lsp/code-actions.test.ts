@@ -7,6 +7,8 @@ const PNA = 'iothub-disable-public-network-access';
 const TLS = 'iothub-min-tls-1-2';
 const PNA_FIX = "Set publicNetworkAccess to 'Disabled' (devices and services then need a private endpoint)";
 const TLS_FIX = "Set minTlsVersion to '1.2' (settable only when the hub is created)";
+/** Offered after the fixes for every finding in a template (test/lsp/suppressions.test.ts covers it). */
+const suppressTitle = (rule: string) => `Suppress ${rule} for this resource`;
 
 function only(diagnostics: Diagnostic[], code: string): Diagnostic {
 	const d = diagnostics.find((x) => x.code === code);
@@ -38,6 +40,13 @@ describe('code actions', () => {
 				// A suggestion changes how a live hub behaves: not preferred, never applied blindly.
 				edit: { changes: { [uri]: [{ range: rangeOf(text, '"Enabled"'), newText: '"Disabled"' }] } },
 			},
+			{
+				title: suppressTitle(PNA),
+				kind: 'quickfix',
+				diagnostics: [d],
+				// Above the resource's `{`, in its indentation.
+				edit: { changes: { [uri]: [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, newText: `    // iothub-baseline-disable-next-line ${PNA} -- TODO: justification\n` }] } },
+			},
 		]);
 
 		const versions = await server.applyWorkspaceEdit(actions[0].edit!);
@@ -55,8 +64,10 @@ describe('code actions', () => {
 		const { diagnostics } = await server.open(uri, 'json', text);
 		const d = only(diagnostics, TLS);
 		const actions = await server.codeActions(uri, d.range, [d]);
-		assert.equal(actions.length, 1);
-		assert.equal(actions[0].title, TLS_FIX);
+		assert.deepEqual(
+			actions.map((a) => a.title),
+			[TLS_FIX, suppressTitle(TLS)],
+		);
 		assert.deepEqual(actions[0].edit, { changes: { [uri]: [{ range: rangeOf(text, '"1.0"'), newText: '"1.2"' }] } });
 		const versions = await server.applyWorkspaceEdit(actions[0].edit!);
 		const after = await server.forVersion(uri, versions.get(uri));
@@ -75,7 +86,10 @@ describe('code actions', () => {
 
 		// The parameter file is not open yet: the edit's positions come from the file on disk.
 		const actions = await server.codeActions(templateUri, d.range, [d]);
-		assert.equal(actions.length, 1);
+		assert.deepEqual(
+			actions.map((a) => a.title),
+			[PNA_FIX, suppressTitle(PNA)],
+		);
 		assert.deepEqual(actions[0].edit, { changes: { [paramsUri]: [{ range: rangeOf(params, '"Enabled"'), newText: '"Disabled"' }] } });
 
 		// An editor opens the file to apply the edit; both documents then lose the finding.
@@ -109,7 +123,7 @@ describe('code actions', () => {
 		const actions = await server.codeActions(uri, d.range, [d]);
 		assert.deepEqual(
 			actions.map((a) => a.title),
-			[TLS_FIX],
+			[TLS_FIX, suppressTitle(TLS)],
 		);
 	});
 

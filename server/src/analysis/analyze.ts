@@ -1,15 +1,25 @@
 import { classifyJson, loadArmTemplate, parseJson, templateCandidatesFor, type ParsedJson } from './arm/loader';
+import { isIgnored, type LoadedConfig } from './config';
 import { runRules, type EngineConfig } from './engine';
 import type { Finding } from './findings';
 import { baseName, type Host } from './host';
-import type { Rule } from './rule';
-import type { DocumentKind, Problem, Template } from './types';
+import { levelOf, type Rule } from './rule';
+import { META_RULE_IDS, applySuppressions } from './suppressions';
+import type { DocumentKind, Problem, SourceFormat, Template } from './types';
 
 export interface AnalyzeOptions extends EngineConfig {
 	/** Explicit parameter file for the template (setting / CLI flag). */
 	parameterFileUri?: string;
 	/** Cached ARM parse of the text (the server keeps one per document version). */
 	parsedJson?: ParsedJson;
+	/**
+	 * The workspace configuration found for the document (`findConfig`): its `ignore` globs and `suppressions`
+	 * entries apply here. Rule levels, reportUnknown and parameter files are merged by the caller, whose
+	 * precedence differs (the editor lets the file win over settings, the CLI lets flags win over the file).
+	 */
+	config?: LoadedConfig;
+	/** Every rule id the tool knows (`catalogIds`); a directive naming another is reported. Default: the rules run. */
+	catalog?: readonly string[];
 }
 
 export interface AnalysisResult {
@@ -19,6 +29,8 @@ export interface AnalysisResult {
 	findings: Finding[];
 	/** At most one parse problem for the document. */
 	problems: Problem[];
+	/** The document matches an `ignore` glob of the configuration (and was not analysed). */
+	ignored?: boolean;
 }
 
 export type DocumentFormat = 'json' | 'bicep' | 'bicepparam';
@@ -44,22 +56,29 @@ export function formatOf(uri: string, languageId?: string): DocumentFormat | und
 	return undefined;
 }
 
-/** Analyse one document: a template, or a parameter file (findings at the values it sets). */
+/**
+ * Analyse one document: a template, or a parameter file (findings at the values it sets). Findings that a
+ * suppression covers are kept with `suppression` set; findings about the suppressions themselves are added.
+ */
 export function analyzeDocument(uri: string, text: string, host: Host, rules: Rule[], opts: AnalyzeOptions = {}, languageId?: string): AnalysisResult {
+	if (isIgnored(opts.config, uri)) return { kind: 'other', findings: [], problems: [], ignored: true };
 	const format = formatOf(uri, languageId);
+	const suppress = suppressor(rules, opts);
 	if (format === 'bicep') {
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
 		const template = bicep.loadTemplate(uri, text, host, { parameterFileUri: opts.parameterFileUri });
-		return { kind: 'bicep', template, findings: runRules(template, rules, opts), problems: template.problems.slice(0, 1) };
+		const problems = template.problems.slice(0, 1);
+		return { kind: 'bicep', template, findings: suppress(runRules(template, rules, opts), { uri, text, format: 'bicep', template, complete: problems.length === 0 }), problems };
 	}
 	if (format === 'bicepparam') {
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
 		const target = bicep.usingTarget(uri, text);
 		const templateText = target ? host.readText(target) : undefined;
 		if (!target || templateText === undefined) return { kind: 'bicepParams', findings: [], problems: [] };
-		const overlay: Host = { readText: (u) => (u === uri ? text : host.readText(u)) };
+		const overlay: Host = { readText: (u) => (u === uri ? text : host.readText(u)), exists: host.exists?.bind(host) };
 		const template = bicep.loadTemplate(target, templateText, overlay, { parameterFileUri: uri });
-		return { kind: 'bicepParams', template, findings: findingsInParameterFile(uri, runRules(template, rules, opts)), problems: [] };
+		const findings = findingsInParameterFile(uri, suppress(runRules(template, rules, opts), { uri: target, text: templateText, format: 'bicep', template }));
+		return { kind: 'bicepParams', template, findings: suppress(findings, { uri, text, format: 'bicep', template, complete: true, reportMeta: true }), problems: [] };
 	}
 	if (format !== 'json') return { kind: 'other', findings: [], problems: [] };
 
@@ -68,10 +87,12 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 	if (kind === 'armTemplate') {
 		const template = loadArmTemplate(uri, text, host, { parameterFileUri: opts.parameterFileUri, parsed });
 		if (!template) return { kind: 'other', findings: [], problems: [] };
-		return { kind: 'armTemplate', template, findings: runRules(template, rules, opts), problems: template.problems.slice(0, 1) };
+		const problems = template.problems.slice(0, 1);
+		return { kind: 'armTemplate', template, findings: suppress(runRules(template, rules, opts), { uri, text, format: 'json', template, complete: problems.length === 0 }), problems };
 	}
 	if (kind === 'armParameters') {
-		const overlay: Host = { readText: (u) => (u === uri ? text : host.readText(u)) };
+		const overlay: Host = { readText: (u) => (u === uri ? text : host.readText(u)), exists: host.exists?.bind(host) };
+		const problems = parsed.problems.slice(0, 1);
 		for (const candidate of templateCandidatesFor(uri)) {
 			const templateText = host.readText(candidate);
 			if (templateText === undefined) continue;
@@ -80,12 +101,49 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 			if (cf === 'bicep') template = bicep?.loadTemplate(candidate, templateText, overlay, { parameterFileUri: uri });
 			else template = loadArmTemplate(candidate, templateText, overlay, { parameterFileUri: uri });
 			if (!template) continue;
-			return { kind: 'armParameters', template, findings: findingsInParameterFile(uri, runRules(template, rules, opts)), problems: parsed.problems.slice(0, 1) };
+			const findings = findingsInParameterFile(uri, suppress(runRules(template, rules, opts), { uri: candidate, text: templateText, format: template.format, template }));
+			return { kind: 'armParameters', template, findings: suppress(findings, { uri, text, format: 'json', template, complete: problems.length === 0, reportMeta: true }), problems };
 		}
-		return { kind: 'armParameters', findings: [], problems: parsed.problems.slice(0, 1) };
+		return { kind: 'armParameters', findings: [], problems };
 	}
 	// JSON that is not a template: silent, unless it is broken JSON that looks like it wanted to be one.
 	return { kind: 'other', findings: [], problems: [] };
+}
+
+interface SuppressIn {
+	uri: string;
+	text: string;
+	format: SourceFormat;
+	template: Template;
+	/** No parse problem: a directive that matched nothing is unused. */
+	complete?: boolean;
+	/**
+	 * Report unused and unjustified directives. Default: when `complete` is given (the analysed document). A
+	 * parameter file's template is only consulted for its directives; its own analysis reports on them.
+	 */
+	reportMeta?: boolean;
+}
+
+/** Apply directives and configuration entries in one document; the findings about directives join the findings. */
+function suppressor(rules: Rule[], opts: AnalyzeOptions): (findings: Finding[], doc: SuppressIn) => Finding[] {
+	const catalog = new Set(opts.catalog ?? [...rules.map((r) => r.id), ...META_RULE_IDS]);
+	const active = new Set(rules.filter((r) => levelOf(r, opts.levels) !== 'off').map((r) => r.id));
+	return (findings, doc) => {
+		const { findings: marked, meta } = applySuppressions(findings, {
+			uri: doc.uri,
+			text: doc.text,
+			format: doc.format,
+			template: doc.template,
+			config: opts.config,
+			catalog,
+			active,
+			levels: opts.levels,
+			reportMeta: doc.reportMeta ?? doc.complete !== undefined,
+			complete: doc.complete ?? false,
+		});
+		if (meta.length === 0) return marked;
+		return [...marked, ...meta].sort((a, b) => (a.location.uri === b.location.uri ? a.location.span.start - b.location.span.start || a.ruleId.localeCompare(b.ruleId) : a.location.uri.localeCompare(b.location.uri)));
+	};
 }
 
 /** Keep the findings caused by a value the parameter file sets, shown at that value. */

@@ -104,4 +104,18 @@ export interface Finding {
 	resourceType?: string;
 	/** A "cannot verify" finding about a value only known at deployment. */
 	unknown?: boolean;
+	/**
+	 * Set when a suppression covers the finding: it is kept (SARIF and JSON reports show it with the
+	 * justification) but not shown as a diagnostic, counted or fixed.
+	 */
+	suppression?: FindingSuppression;
+}
+
+/** How a finding was suppressed (SARIF `suppressions[].kind`). */
+export interface FindingSuppression {
+	/** `inSource`: a directive comment in the template; `external`: an entry in `iothub-baseline.json`. */
+	kind: 'inSource' | 'external';
+	justification?: string;
+	/** The directive comment, or the entry in the configuration file. */
+	location: Location;
 }

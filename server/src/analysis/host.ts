@@ -5,13 +5,24 @@
 export interface Host {
 	/** Text of another document, or undefined when it does not exist or cannot be read. */
 	readText(uri: string): string | undefined;
+	/**
+	 * Whether a file or folder exists (configuration discovery stops at a folder holding `.git`). Hosts
+	 * without it never stop early there.
+	 */
+	exists?(uri: string): boolean;
 }
 
 export const noHost: Host = { readText: () => undefined };
 
-/** A host over an in-memory map (tests, fuzzing). */
+/** A host over an in-memory map (tests, fuzzing). A folder exists when some file is inside it. */
 export function memoryHost(files: Record<string, string>): Host {
-	return { readText: (uri) => files[uri] };
+	return {
+		readText: (uri) => files[uri],
+		exists: (uri) => {
+			const folder = uri.endsWith('/') ? uri : `${uri}/`;
+			return uri in files || Object.keys(files).some((k) => k.startsWith(folder));
+		},
+	};
 }
 
 /** Resolve a relative path (module path, `using` path, parameter-file name) against a document URI. */

@@ -161,6 +161,27 @@ export interface Template {
 	parameterFiles: string[];
 	/** Text of every document the model refers to (the template, parameter files, modules), by uri. */
 	texts: Map<string, string>;
+	/**
+	 * Bicep modules whose template is not analysed (registry and template-spec modules, files that cannot be
+	 * read): what they are given, so cross-resource rules do not claim that nothing in the deployment covers a
+	 * resource such a module may cover. (ARM linked templates are `Microsoft.Resources/deployments` resources.)
+	 */
+	externalDeployments?: ExternalDeployment[];
+}
+
+/** A module deployed by the template whose own template is not analysed. */
+export interface ExternalDeployment {
+	/** The module path as written, e.g. `br/public:avm/res/network/private-endpoint:0.12.1`. */
+	target: string;
+	/** The module path in the declaring document. */
+	site: Location;
+	/** The evaluated `params` object (evaluated on first read). */
+	readonly parameters: Value;
+	inLoop?: boolean;
+	/** Deployed only when this is true (Bicep `if`, also from enclosing modules). */
+	readonly condition?: Value;
+	/** Enclosing module declarations, innermost first, when declared inside a local module. */
+	via?: Location[];
 }
 
 export type Severity = 'off' | 'info' | 'warning' | 'error';

@@ -9,6 +9,10 @@ export interface CliOptions {
 	format: OutputFormat;
 	output?: string;
 	parameters?: string;
+	/** `--config FILE`: this configuration for every file instead of the nearest iothub-baseline.json. */
+	config?: string;
+	/** Show suppressed findings in the text report. */
+	includeSuppressed: boolean;
 	reportUnknown: boolean;
 	/** Rule id → level from `--rule ID=LEVEL` (validated against the catalog). */
 	levels: Record<string, Severity>;
@@ -33,15 +37,22 @@ Options:
   -f, --format text|json|sarif  Report format (default: text)
   -o, --output FILE             Write the report to FILE instead of stdout
   -p, --parameters FILE         Parameter file for a single template PATH
+  -c, --config FILE             Use this configuration instead of the nearest
+                                iothub-baseline.json above each file
       --report-unknown          Report values that cannot be verified before deployment (info)
-      --rule ID=LEVEL           Set a rule's level: off, info, warning or error (repeatable)
+      --rule ID=LEVEL           Set a rule's level: off, info, warning or error (repeatable;
+                                wins over the configuration file)
+      --include-suppressed      Also list suppressed findings in the text report
       --no-color                Do not colour the text report (also: NO_COLOR=1)
       --quiet                   Report errors only
       --max-warnings N          Exit 1 when there are more than N warnings
   -h, --help                    Show this help
   -v, --version                 Show the version
 
-Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or input error.
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage, input or
+configuration error. Suppressed findings do not count.
+
+Baseline coverage report (Markdown or HTML): iothub-baseline report --help
 `;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
@@ -52,7 +63,7 @@ const LEVELS: readonly Severity[] = ['off', 'info', 'warning', 'error'];
  * Throws UsageError on any mistake.
  */
 export function parseArgs(argv: readonly string[], knownRules: readonly string[]): CliOptions {
-	const opts: CliOptions = { format: 'text', reportUnknown: false, levels: {}, color: undefined, quiet: false, help: false, version: false, paths: [] };
+	const opts: CliOptions = { format: 'text', includeSuppressed: false, reportUnknown: false, levels: {}, color: undefined, quiet: false, help: false, version: false, paths: [] };
 	const seen = new Set<string>();
 	let i = 0;
 	const once = (name: string) => {
@@ -100,6 +111,15 @@ export function parseArgs(argv: readonly string[], knownRules: readonly string[]
 			case '--parameters':
 				once('--parameters');
 				opts.parameters = nonEmpty(name, value());
+				break;
+			case '-c':
+			case '--config':
+				once('--config');
+				opts.config = nonEmpty(name, value());
+				break;
+			case '--include-suppressed':
+				flag();
+				opts.includeSuppressed = true;
 				break;
 			case '--report-unknown':
 				flag();

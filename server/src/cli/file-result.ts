@@ -52,6 +52,15 @@ export interface ReportFinding {
 	fixes: ReportFix[];
 	/** A "cannot verify" finding (--report-unknown). */
 	unknown: boolean;
+	/** Set when a directive or a configuration entry suppresses the finding (then it is not counted). */
+	suppression?: ReportSuppression;
+}
+
+export interface ReportSuppression {
+	/** `inSource`: a directive comment; `external`: an entry in iothub-baseline.json. */
+	kind: 'inSource' | 'external';
+	justification?: string;
+	location: ReportLocation;
 }
 
 export interface FileResult {
@@ -77,13 +86,19 @@ export interface Summary {
 	info: number;
 	/** Files analysed as templates or parameter files. */
 	files: number;
+	/** Suppressed findings (not in the other counts). */
+	suppressed: number;
 }
 
 export function summarize(results: readonly FileResult[]): Summary {
-	const s: Summary = { errors: 0, warnings: 0, info: 0, files: 0 };
+	const s: Summary = { errors: 0, warnings: 0, info: 0, files: 0, suppressed: 0 };
 	for (const r of results) {
 		if (r.status === 'analysed') s.files++;
 		for (const x of [...r.problems, ...r.findings]) {
+			if ('suppression' in x && x.suppression) {
+				s.suppressed++;
+				continue;
+			}
 			if (x.severity === 'error') s.errors++;
 			else if (x.severity === 'warning') s.warnings++;
 			else s.info++;

@@ -41,6 +41,8 @@ interface JsonFinding {
 	related: { path: string; range: JsonRange; message: string }[];
 	fixes: { title: string; kind: string }[];
 	unknown: boolean;
+	/** How the finding is suppressed, or null. Suppressed findings are not counted in the summary. */
+	suppressed: { kind: 'inSource' | 'external'; justification: string | null; path: string; range: JsonRange } | null;
 }
 
 export function jsonReport(results: readonly FileResult[], summary: Summary, quiet: boolean): JsonReport {
@@ -76,5 +78,8 @@ function finding(f: ReportFinding): JsonFinding {
 		related: f.related.map((r) => ({ path: r.location.path, range: r.location.range, message: r.message })),
 		fixes: f.fixes.map((x) => ({ title: x.title, kind: x.kind })),
 		unknown: f.unknown,
+		suppressed: f.suppression
+			? { kind: f.suppression.kind, justification: f.suppression.justification ?? null, path: f.suppression.location.path, range: f.suppression.location.range }
+			: null,
 	};
 }

@@ -1,11 +1,13 @@
 // The SARIF 2.1.0 report (`--format sarif`) for code-scanning services. One run; every catalog rule is
 // described in tool.driver.rules; findings are results, parse problems and unreadable files are tool
-// execution notifications (they are about the run, not about a rule). Results may carry `suppressions`
-// once inline suppressions exist.
+// execution notifications (they are about the run, not about a rule). Suppressed findings stay results,
+// with `suppressions` (`inSource` for a directive, `external` for an iothub-baseline.json entry) carrying
+// the justification, so code-scanning services show them as dismissed rather than lose them.
 
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Rule } from '../analysis/rule';
+import { META_RULE_IDS } from '../analysis/suppressions';
 import type { Severity } from '../analysis/types';
 import type { FileResult, ReportFinding, ReportFix, ReportLocation } from './file-result';
 import { visible } from './file-result';
@@ -66,10 +68,12 @@ interface SarifFix {
 	properties: { kind: 'safe' | 'suggestion' };
 }
 
-/** SARIF §3.35: a result that a user or a policy has suppressed (inline suppressions, issue 5). */
+/**
+ * SARIF §3.35: a result that a user or a policy has suppressed. No status: the OASIS text calls it `status`,
+ * the published 2.1.0 JSON schema `state`, and an absent one means the suppression is in effect.
+ */
 export interface SarifSuppression {
 	kind: 'inSource' | 'external';
-	status?: 'accepted' | 'underReview' | 'rejected';
 	justification?: string;
 	location?: SarifLocation;
 }
@@ -134,6 +138,18 @@ export function pascalCase(id: string): string {
 }
 
 function describeRule(rule: Rule, effective: Severity): SarifRule {
+	if (META_RULE_IDS.includes(rule.id)) {
+		// The findings about suppressions: hygiene, not security.
+		return {
+			id: rule.id,
+			name: pascalCase(rule.id),
+			shortDescription: { text: rule.title },
+			fullDescription: { text: `${rule.title}. Reported about suppression directives in templates.` },
+			helpUri: ruleHelpUri(rule.id),
+			defaultConfiguration: { level: sarifLevel(rule.severity) },
+			properties: { tags: ['suppression'] },
+		};
+	}
 	// GitHub ranks alerts by security-severity: follow the level the rule ran at, else its catalog level.
 	const rank = effective !== 'off' ? effective : rule.severity;
 	return {
@@ -199,6 +215,17 @@ function result(f: ReportFinding, ruleIndex: number, occurrence: number): SarifR
 		...(f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.location), message: { text: r.message } })) } : {}),
 		partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, f.location.path, occurrence) },
 		...(f.fixes.length > 0 ? { fixes: f.fixes.map(fixOf) } : {}),
+		...(f.suppression
+			? {
+					suppressions: [
+						{
+							kind: f.suppression.kind,
+							...(f.suppression.justification ? { justification: f.suppression.justification } : {}),
+							location: { physicalLocation: physical(f.suppression.location) },
+						},
+					],
+				}
+			: {}),
 		properties: { control: f.control, ...(f.resource ? { resource: f.resource } : {}), ...(f.unknown ? { cannotVerify: true } : {}) },
 	};
 }

@@ -8,6 +8,8 @@ import { visible } from './file-result';
 export interface TextStyle {
 	color: boolean;
 	quiet: boolean;
+	/** List suppressed findings too, marked as such (`--include-suppressed`). */
+	includeSuppressed?: boolean;
 }
 
 const ansi = {
@@ -44,8 +46,10 @@ export function textLines(result: FileResult, style: TextStyle): string[] {
 		rows.push({ offset: p.location.offset.start, order: 0, line: `${where(p.location)}  ${sev}  ${paint(style.color, ansi.dim, 'parse')}  ${oneLine(p.message)}  ${paint(style.color, ansi.dim, 'parse-error')}` });
 	}
 	for (const f of visible(result.findings, style.quiet)) {
+		if (f.suppression && !style.includeSuppressed) continue;
 		const sev = paint(style.color, severityCode(f.severity), f.severity);
-		rows.push({ offset: f.location.offset.start, order: 1, line: `${where(f.location)}  ${sev}  ${f.control}  ${oneLine(f.message)}  ${paint(style.color, ansi.dim, f.ruleId)}` });
+		const why = f.suppression ? `  ${paint(style.color, ansi.dim, `(suppressed${f.suppression.justification ? `: ${oneLine(f.suppression.justification)}` : ''})`)}` : '';
+		rows.push({ offset: f.location.offset.start, order: 1, line: `${where(f.location)}  ${sev}  ${f.control}  ${oneLine(f.message)}  ${paint(style.color, ansi.dim, f.ruleId)}${why}` });
 	}
 	// Stable sort: equal offsets keep parse problems first, findings in the engine's order.
 	rows.sort((a, b) => a.offset - b.offset || a.order - b.order);
@@ -56,10 +60,14 @@ function plural(n: number, one: string, many: string): string {
 	return `${n} ${n === 1 ? one : many}`;
 }
 
-/** `N problems (E errors, W warnings, I info) in F files`: always the full counts, --quiet or not. */
+/**
+ * `N problems (E errors, W warnings, I info) in F files[, S suppressed]`: always the full counts, --quiet or
+ * not. Suppressed findings are not problems; their count is shown when there are any.
+ */
 export function summaryLine(summary: Summary, style: TextStyle): string {
 	const total = summary.errors + summary.warnings + summary.info;
-	const line = `${plural(total, 'problem', 'problems')} (${plural(summary.errors, 'error', 'errors')}, ${plural(summary.warnings, 'warning', 'warnings')}, ${summary.info} info) in ${plural(summary.files, 'file', 'files')}`;
+	const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
+	const line = `${plural(total, 'problem', 'problems')} (${plural(summary.errors, 'error', 'errors')}, ${plural(summary.warnings, 'warning', 'warnings')}, ${summary.info} info) in ${plural(summary.files, 'file', 'files')}${suppressed}`;
 	if (!style.color) return line;
 	const code = summary.errors > 0 ? ansi.red : summary.warnings > 0 ? ansi.yellow : '';
 	return paint(true, ansi.bold + code, line);

@@ -4,9 +4,11 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { analyzeDocument, formatOf } from '../analysis/analyze';
+import { configParameterFile, isIgnored, type LoadedConfig } from '../analysis/config';
 import type { Finding } from '../analysis/findings';
 import type { Host } from '../analysis/host';
 import type { Rule } from '../analysis/rule';
+import { catalogIds } from '../analysis/suppressions';
 import type { Location, Severity } from '../analysis/types';
 import { LineIndex } from '../lsp/positions';
 import { allRules } from '../../../rules/index';
@@ -22,6 +24,11 @@ export interface LintOptions {
 	reportUnknown?: boolean;
 	/** Explicit parameter file (absolute path) for this template. */
 	parameterFile?: string;
+	/**
+	 * The workspace configuration for this file. Its rule levels are overridden by `levels` (the command
+	 * line wins), its parameter file association by `parameterFile`.
+	 */
+	config?: LoadedConfig;
 }
 
 export function lintFile(file: string, options: LintOptions, rules: Rule[] = allRules, host: Host = fileSystemHost()): FileResult {
@@ -29,6 +36,8 @@ export function lintFile(file: string, options: LintOptions, rules: Rule[] = all
 	const uri = pathToFileURL(abs).href;
 	const shown = displayPath(abs, options.cwd);
 	const result: FileResult = { path: shown, uri, status: 'ignored', problems: [], findings: [], notices: [] };
+	const config = options.config;
+	if (isIgnored(config, uri)) return result;
 
 	const read = readTextFile(abs);
 	if (!read.ok) {
@@ -40,9 +49,11 @@ export function lintFile(file: string, options: LintOptions, rules: Rule[] = all
 	if (!formatOf(uri)) return result;
 
 	const analysis = analyzeDocument(uri, read.text, host, rules, {
-		levels: options.levels,
-		reportUnknown: options.reportUnknown,
-		parameterFileUri: options.parameterFile ? pathToFileURL(path.resolve(options.cwd, options.parameterFile)).href : undefined,
+		levels: { ...config?.config.rules, ...options.levels },
+		reportUnknown: options.reportUnknown === true || config?.config.reportUnknown === true,
+		parameterFileUri: options.parameterFile ? pathToFileURL(path.resolve(options.cwd, options.parameterFile)).href : configParameterFile(config, uri),
+		config,
+		catalog: catalogIds(rules === allRules ? allRules : [...allRules, ...rules]),
 		onRuleError(ruleId, error) {
 			result.notices.push(`${shown}: rule ${ruleId} failed: ${error instanceof Error ? error.message : String(error)}`);
 		},
@@ -74,6 +85,7 @@ function toReportFinding(f: Finding, locate: (l: Location) => ReportLocation): R
 			edits: Object.entries(x.edits).flatMap(([u, edits]) => edits.map((e) => ({ location: locate({ uri: u, span: e.span }), newText: e.newText }))),
 		})),
 		unknown: f.unknown === true,
+		...(f.suppression ? { suppression: { kind: f.suppression.kind, justification: f.suppression.justification, location: locate(f.suppression.location) } } : {}),
 	};
 }
 

@@ -9,31 +9,39 @@ import { pathToFileURL } from 'node:url';
 import { templateCandidatesFor } from '../analysis/arm/loader';
 import { installBicep } from '../analysis/bicep/install';
 import { allRules } from '../../../rules/index';
+import { catalogIds, metaRules } from '../analysis/suppressions';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { collectFiles, displayPath } from './collect-files';
+import { resolveConfigs } from './config';
 import type { FileResult, Summary } from './file-result';
 import { summarize, withoutRepeats } from './file-result';
 import { jsonReport } from './format-json';
 import { sarifReport } from './format-sarif';
 import { summaryLine, textLines } from './format-text';
 import { lintFile } from './lint-file';
+import { Progress } from './progress';
+import { reportCommand } from './report-command';
 import { TOOL_NAME, toolVersion } from './tool-info';
 
 export interface CliIo {
 	cwd: string;
 	env: NodeJS.ProcessEnv;
 	stdout: { write(s: string): unknown; isTTY?: boolean };
-	stderr: { write(s: string): unknown };
+	stderr: { write(s: string): unknown; isTTY?: boolean };
+	/** Milliseconds, for the progress indicator (tests pass a clock). */
+	now?: () => number;
 }
 
 const processIo = (): CliIo => ({ cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
 
 /** Run the CLI; resolves to the exit code. Never throws for bad input: only for bugs (caught by the caller). */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+	// `iothub-baseline report ...`: the baseline coverage report (a file or folder named `report` is `./report`).
+	if (argv[0] === 'report') return reportCommand(argv.slice(1), io, { prepareBicep: async (files) => (needsBicep(files) ? setUpBicep() : undefined) });
 	const say = (line: string) => io.stderr.write(`${TOOL_NAME}: ${line}\n`);
 	let opts: CliOptions;
 	try {
-		opts = parseArgs(argv, allRules.map((r) => r.id));
+		opts = parseArgs(argv, catalogIds(allRules));
 	} catch (error) {
 		if (error instanceof UsageError) {
 			say(error.message);
@@ -68,6 +76,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 		say(`no .json, .jsonc, .bicep or .bicepparam files in ${opts.paths.join(', ')}`);
 		return 2;
 	}
+	const configs = resolveConfigs(collected.files, opts.config, cwd, catalogIds(allRules));
+	if (configs.error) {
+		say(configs.error);
+		return 2;
+	}
+	for (const w of configs.warnings) say(w);
 
 	if (needsBicep(collected.files)) {
 		const failure = await setUpBicep();
@@ -83,24 +97,36 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 	}
 
 	const color = opts.output === undefined && opts.format === 'text' && (opts.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR));
-	const style = { color, quiet: opts.quiet };
+	const style = { color, quiet: opts.quiet, includeSuppressed: opts.includeSuppressed };
 	const keep = opts.format !== 'text';
 	const kept: FileResult[] = [];
-	const summary: Summary = { errors: 0, warnings: 0, info: 0, files: 0 };
+	const summary: Summary = { errors: 0, warnings: 0, info: 0, files: 0, suppressed: 0 };
 	const lintOptions = { cwd, levels: opts.levels, reportUnknown: opts.reportUnknown, parameterFile: opts.parameters };
 	const reported = new Set<string>();
+	// On a terminal, a long scan shows how far it got (stderr, redrawn in place, erased before other output).
+	const progress = new Progress(io.stderr, collected.files.length, io.now);
 	try {
-		for (const file of collected.files) {
-			const result = withoutRepeats(lintFile(file, lintOptions), reported);
+		for (const [i, file] of collected.files.entries()) {
+			const result = withoutRepeats(lintFile(file, { ...lintOptions, config: configs.configFor(file) }), reported);
+			const lines = keep ? [] : textLines(result, style);
+			// Output goes on a clean line; the indicator comes back on the next update.
+			if (result.notices.length > 0 || lines.length > 0) progress.clear();
 			for (const n of result.notices) say(n);
 			add(summary, summarize([result]));
 			if (keep) kept.push(result);
-			else for (const line of textLines(result, style)) sink.write(`${line}\n`);
+			for (const line of lines) sink.write(`${line}\n`);
+			progress.update(i + 1);
 		}
+		progress.clear();
 		if (opts.format === 'text') sink.write(`${summaryLine(summary, style)}\n`);
 		else if (opts.format === 'json') sink.write(`${JSON.stringify(jsonReport(kept, summary, opts.quiet), null, 2)}\n`);
-		else sink.write(`${JSON.stringify(sarifReport(kept, { cwd, rules: allRules, levels: opts.levels, quiet: opts.quiet }), null, 2)}\n`);
+		else {
+			// The configuration's levels are overrides too when one file governs the whole run.
+			const levels = configs.all.length === 1 ? { ...configs.all[0].config.rules, ...opts.levels } : opts.levels;
+			sink.write(`${JSON.stringify(sarifReport(kept, { cwd, rules: [...allRules, ...metaRules], levels, quiet: opts.quiet }), null, 2)}\n`);
+		}
 	} finally {
+		progress.clear();
 		sink.close();
 	}
 
@@ -121,6 +147,7 @@ function add(into: Summary, s: Summary): void {
 	into.warnings += s.warnings;
 	into.info += s.info;
 	into.files += s.files;
+	into.suppressed += s.suppressed;
 }
 
 interface Sink {

@@ -2,13 +2,18 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { META_RULE_IDS } from '../analysis/suppressions';
 
 export const TOOL_NAME = 'iothub-baseline';
 export const INFORMATION_URI = 'https://github.com/iothub-baseline/iothub-security-baseline';
 /** Where each rule's documentation lives: `<base><rule id>.md` (the same base as the language server's links). */
 export const RULE_DOC_BASE = `${INFORMATION_URI}/blob/main/rules/`;
 
+/** The configuration file and suppressions (the findings about suppressions are documented there). */
+export const CONFIG_DOC_URI = `${INFORMATION_URI}/blob/main/docs/configuration.md`;
+
 export function ruleHelpUri(ruleId: string): string {
+	if (META_RULE_IDS.includes(ruleId)) return `${CONFIG_DOC_URI}#${ruleId}`;
 	return `${RULE_DOC_BASE}${encodeURIComponent(ruleId)}.md`;
 }
 

@@ -47,6 +47,12 @@ export function quickFixes(finding: Finding, diagnostic: Diagnostic, positions: 
 	return actions;
 }
 
+/** "Suppress <rule> for this resource": a quick fix that is never preferred (fixing beats suppressing). */
+export function suppressAction(fix: Fix, diagnostic: Diagnostic, positions: PositionResolver, publicUri: (u: string) => string): CodeAction | undefined {
+	const edit = toWorkspaceEdit(fix.edits, positions, publicUri);
+	return edit ? { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit } : undefined;
+}
+
 /** Edits conflict when they overlap or touch: two edits at one point have no defined order. */
 function conflicts(a: Span, b: Span): boolean {
 	return a.start <= b.end && b.start <= a.end;
@@ -60,6 +66,8 @@ export function selectFixAll(findings: Finding[], includeSuggestions: boolean): 
 	const taken = new Map<string, Span[]>();
 	const chosen: Fix[] = [];
 	for (const finding of findings) {
+		// A suppressed finding is not shown, so nothing is fixed behind the user's back.
+		if (finding.suppression) continue;
 		for (const fix of finding.fixes) {
 			if (fix.kind !== 'safe' && !includeSuggestions) continue;
 			const entries = Object.entries(fix.edits).filter(([, l]) => l.length > 0);
@@ -85,4 +93,24 @@ export function mergeFixes(fixes: Fix[]): Fix['edits'] {
 		for (const [uri, list] of Object.entries(fix.edits)) (edits[uri] ??= []).push(...list);
 	}
 	return edits;
+}
+
+/** Client-side command that opens a rule's bundled doc (`rules/<id>.md`); the VS Code extension registers it. */
+export const SHOW_RULE_DOC_COMMAND = 'iothubBaseline.showRuleDoc';
+
+/**
+ * "Show documentation for <rule>" once per rule among the diagnostics. Offered only to clients that
+ * announce the command (`capabilities.experimental.iothubBaseline.showRuleDoc`): others could not run it.
+ */
+export function ruleDocActions(diagnostics: Diagnostic[], isRule: (id: string) => boolean): CodeAction[] {
+	const seen = new Set<string>();
+	const actions: CodeAction[] = [];
+	for (const d of diagnostics) {
+		const id = d.code;
+		if (typeof id !== 'string' || !isRule(id) || seen.has(id)) continue;
+		seen.add(id);
+		const title = `Show documentation for ${id}`;
+		actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title, command: SHOW_RULE_DOC_COMMAND, arguments: [id] } });
+	}
+	return actions;
 }

@@ -3,12 +3,15 @@
 
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { Finding } from '../analysis/findings';
+import { META_RULE_IDS } from '../analysis/suppressions';
 import type { Location, Problem, Severity } from '../analysis/types';
 import { LineIndex, toRange, type PositionMapper } from './positions';
 
 export const DIAGNOSTIC_SOURCE = 'iothub-baseline';
 export const PARSE_ERROR_CODE = 'parse-error';
 export const TOO_LARGE_CODE = 'too-large';
+/** A problem in iothub-baseline.json. */
+export const CONFIG_PROBLEM_CODE = 'config';
 
 /** Where each rule's documentation lives: `<base><rule id>.md`. */
 export const RULE_DOC_BASE = 'https://github.com/iothub-baseline/iothub-security-baseline/blob/main/rules/';
@@ -21,7 +24,12 @@ export interface DiagnosticData {
 	fixes: number;
 }
 
+/** Where the configuration file and suppressions are documented. */
+export const CONFIG_DOC_URL = 'https://github.com/iothub-baseline/iothub-security-baseline/blob/main/docs/configuration.md';
+
 export function ruleDocUrl(ruleId: string): string {
+	// The findings about suppressions are documented with the suppressions.
+	if (META_RULE_IDS.includes(ruleId)) return `${CONFIG_DOC_URL}#${ruleId}`;
 	return `${RULE_DOC_BASE}${encodeURIComponent(ruleId)}.md`;
 }
 
@@ -113,4 +121,16 @@ export function problemToDiagnostic(problem: Problem, uri: string, positions: Po
 
 export function sameRange(a: Range, b: Range): boolean {
 	return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** A problem of the configuration file, shown in that file. */
+export function configProblemToDiagnostic(problem: Problem, positions: PositionResolver): Diagnostic {
+	return {
+		range: positions.range(problem.location),
+		severity: toSeverity(problem.severity),
+		code: CONFIG_PROBLEM_CODE,
+		codeDescription: { href: CONFIG_DOC_URL },
+		source: DIAGNOSTIC_SOURCE,
+		message: problem.message,
+	};
 }

@@ -1,7 +1,7 @@
 // What the analyser reads besides the document it analyses: open editor buffers first (they may be
 // unsaved), then the file system for `file:` URIs. Other schemes (untitled, virtual) only exist as buffers.
 
-import { readFileSync, statSync } from 'fs';
+import { existsSync, readFileSync, statSync } from 'fs';
 import { fileURLToPath } from 'url';
 
 /** Documents above this size (UTF-16 code units, ≈ characters) are not analysed; see MAX_DOCUMENT_LENGTH. */
@@ -35,5 +35,15 @@ export function readFileUri(uri: string): string | undefined {
 		return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 	} catch {
 		return undefined;
+	}
+}
+
+/** Does a `file:` URI name an existing file or folder (configuration discovery looks for `.git`)? */
+export function fileUriExists(uri: string): boolean {
+	if (!uri.startsWith('file:')) return false;
+	try {
+		return existsSync(fileURLToPath(uri));
+	} catch {
+		return false;
 	}
 }

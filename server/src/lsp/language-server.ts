@@ -6,6 +6,8 @@ import {
 	DidChangeConfigurationNotification,
 	DidChangeWatchedFilesNotification,
 	DiagnosticSeverity,
+	ErrorCodes,
+	ResponseError,
 	TextDocumentSyncKind,
 	TextDocuments,
 	type CodeAction,
@@ -20,20 +22,25 @@ import { allRules } from '../../../rules';
 import { analyzeDocument, formatOf, type AnalysisResult, type AnalyzeOptions } from '../analysis/analyze';
 import type { ParsedJson } from '../analysis/arm/loader';
 import { parseJson } from '../analysis/arm/loader';
-import type { Host } from '../analysis/host';
+import { CONFIG_FILE_NAME, configParameterFile, findConfig, loadConfig } from '../analysis/config';
+import { baseName, type Host } from '../analysis/host';
 import type { Rule } from '../analysis/rule';
-import { FIX_ALL_KIND, kindRequested, mergeFixes, quickFixes, selectFixAll, toWorkspaceEdit } from './code-actions';
+import { catalogIds, suppressionFix } from '../analysis/suppressions';
+import { FIX_ALL_KIND, kindRequested, mergeFixes, quickFixes, ruleDocActions, selectFixAll, suppressAction, toWorkspaceEdit } from './code-actions';
+import { COVERAGE_REPORT_REQUEST, coverageReport, type CoverageReportParams } from './coverage-request';
 import {
+	CONFIG_PROBLEM_CODE,
 	DIAGNOSTIC_SOURCE,
 	PARSE_ERROR_CODE,
 	PositionResolver,
 	TOO_LARGE_CODE,
+	configProblemToDiagnostic,
 	findingToDiagnostic,
 	problemToDiagnostic,
 	sameRange,
 	type DiagnosticData,
 } from './diagnostics';
-import { MAX_DOCUMENT_LENGTH, readFileUri, uriKey } from './host';
+import { MAX_DOCUMENT_LENGTH, fileUriExists, readFileUri, uriKey } from './host';
 import { SETTINGS_SECTION, normalizeSettings, parameterFileFor, type Folder, type Settings } from './settings';
 
 /** Custom request (tests, diagnostics): how many analyses ran, for one document or in total. */
@@ -74,6 +81,8 @@ interface DocState {
 
 export function startLanguageServer(connection: Connection, options: ServerOptions): void {
 	const rules = options.rules ?? allRules;
+	/** Every id a directive or the workspace file may name (the catalog, plus any rules a test passes in). */
+	const catalog = [...new Set(catalogIds([...allRules, ...rules]))];
 	const documents = new TextDocuments(TextDocument);
 	const states = new Map<string, DocState>();
 	/** uriKey → the URI the client uses for an open document. */
@@ -90,6 +99,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 	let canRegisterWatchers = false;
 	/** The client sends workspace folder changes (asking for them otherwise throws). */
 	let hasWorkspaceFolders = false;
+	/** The client runs `iothubBaseline.showRuleDoc` (the VS Code extension announces it). */
+	let canShowRuleDoc = false;
 	let bicepReady = false;
 	let resolveSettings!: () => void;
 	let settingsTimeout: NodeJS.Timeout | undefined;
@@ -187,11 +198,17 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 				deps.add(uriKey(u));
 				return readText(u);
 			},
+			exists: fileUriExists,
 		};
+		// The workspace file is a dependency like a parameter file: editing it (buffer or disk) re-analyses.
+		const config = findConfig(doc.uri, host, { roots: folders.map((f) => f.uri), catalog });
 		const opts: AnalyzeOptions = {
-			levels: settings.rules,
-			reportUnknown: settings.reportUnknown,
-			parameterFileUri: parameterFileFor(doc.uri, settings, folders),
+			// The team's file wins over personal settings, rule by rule.
+			levels: { ...settings.rules, ...config?.config.rules },
+			reportUnknown: config?.config.reportUnknown ?? settings.reportUnknown,
+			parameterFileUri: configParameterFile(config, doc.uri) ?? parameterFileFor(doc.uri, settings, folders),
+			config,
+			catalog,
 			onRuleError: (ruleId, error) => logError(`Rule '${ruleId}' failed on ${doc.uri}`, error),
 		};
 		if (formatOf(doc.uri, doc.languageId) === 'json') {
@@ -239,6 +256,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 				publish(doc, []);
 				return;
 			}
+			if (isConfigFile(doc)) {
+				publish(doc, configDiagnostics(doc));
+				return;
+			}
 			if (doc.getText().length > MAX_DOCUMENT_LENGTH) {
 				state.analysis = undefined;
 				state.parsed = undefined;
@@ -260,6 +281,17 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		}
 	}
 
+	function isConfigFile(doc: TextDocument): boolean {
+		return baseName(doc.uri).toLowerCase() === CONFIG_FILE_NAME;
+	}
+
+	/** Problems of an open iothub-baseline.json, at their places (editors without its JSON schema see them too). */
+	function configDiagnostics(doc: TextDocument): Diagnostic[] {
+		const loaded = loadConfig(doc.uri, doc.getText(), catalog);
+		const positions = new PositionResolver({ uri: doc.uri, mapper: doc }, () => undefined);
+		return loaded.problems.map((p) => configProblemToDiagnostic(p, positions));
+	}
+
 	function positionsFor(doc: TextDocument, result: AnalysisResult): PositionResolver {
 		return new PositionResolver({ uri: doc.uri, mapper: doc }, (u) => result.template?.texts.get(u) ?? readText(u));
 	}
@@ -272,6 +304,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		const problem = result.problems[0];
 		if (problem) out.push(problemToDiagnostic(problem, doc.uri, positions, publicUri));
 		result.findings.forEach((f, i) => {
+			// Suppressed findings stay in the result (reports show them), not in the editor.
+			if (f.suppression) return;
 			// A finding in the analysed document under another spelling of its URI is still this document.
 			const finding = f.location.uri !== doc.uri && uriKey(f.location.uri) === uriKey(doc.uri) ? { ...f, location: { ...f.location, uri: doc.uri } } : f;
 			out.push(findingToDiagnostic(finding, i, doc.uri, positions, publicUri));
@@ -336,7 +370,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		const wantQuickFix = kindRequested(CodeActionKind.QuickFix, only);
 		const wantFixAll = kindRequested(FIX_ALL_KIND, only);
 		if (!wantQuickFix && !wantFixAll) return [];
-		const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code !== PARSE_ERROR_CODE && d.code !== TOO_LARGE_CODE);
+		if (isConfigFile(doc)) return [];
+		const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code !== PARSE_ERROR_CODE && d.code !== TOO_LARGE_CODE && d.code !== CONFIG_PROBLEM_CODE);
 		if (wantQuickFix && ours.length === 0 && !wantFixAll) return [];
 
 		const result = currentAnalysis(doc);
@@ -345,9 +380,14 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		if (wantQuickFix) {
 			for (const d of ours) {
 				const finding = findingFor(d, result, positions);
-				if (finding) actions.push(...quickFixes(finding, d, positions, publicUri));
+				if (!finding) continue;
+				actions.push(...quickFixes(finding, d, positions, publicUri));
+				const suppress = result.template && suppressionFix(result.template, doc.uri, doc.getText(), finding);
+				const action = suppress && suppressAction(suppress, d, positions, publicUri);
+				if (action) actions.push(action);
 			}
 		}
+		if (wantQuickFix && canShowRuleDoc) actions.push(...ruleDocActions(ours, (id) => rules.some((r) => r.id === id)));
 		if (wantFixAll) {
 			const fixes = selectFixAll(result.findings, settings.fixAll.includeSuggestions);
 			const edit = fixes.length > 0 ? toWorkspaceEdit(mergeFixes(fixes), positions, publicUri) : undefined;
@@ -383,6 +423,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 			canRegisterConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
 			canRegisterWatchers = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
 			hasWorkspaceFolders = !!caps.workspace?.workspaceFolders;
+			const experimental = caps.experimental as { iothubBaseline?: { showRuleDoc?: unknown } } | undefined;
+			canShowRuleDoc = experimental?.iothubBaseline?.showRuleDoc === true;
 			initOptions = params.initializationOptions;
 			settings = normalizeSettings(initOptions);
 			folders = (params.workspaceFolders ?? []).map((f) => ({ uri: f.uri }));
@@ -501,6 +543,34 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 			document: params?.uri ? (counts.get(params.uri) ?? 0) : 0,
 		})),
 	);
+
+	connection.onRequest(COVERAGE_REPORT_REQUEST, async (params: CoverageReportParams) => {
+		try {
+			if (typeof params?.uri !== 'string') throw new Error('coverageReport needs { uri }');
+			await settingsLoaded;
+			await options.bicepReady.catch(() => false);
+			return coverageReport(params, {
+				rules,
+				readText,
+				openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId })),
+				optionsFor: (uri) => {
+					// As analyse() does for diagnostics: the workspace file wins over settings, rule by rule.
+					const config = findConfig(uri, { readText, exists: fileUriExists }, { roots: folders.map((f) => f.uri), catalog });
+					return {
+						levels: { ...settings.rules, ...config?.config.rules },
+						parameterFileUri: configParameterFile(config, uri) ?? parameterFileFor(uri, settings, folders),
+						config,
+						catalog,
+					};
+				},
+				generator: 'iothub-baseline language server',
+				onRuleError: (ruleId, error) => logError(`Rule '${ruleId}' failed in the coverage report`, error),
+			});
+		} catch (error) {
+			logError('Coverage report failed', error);
+			throw new ResponseError(ErrorCodes.InternalError, `Coverage report failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	});
 
 	documents.listen(connection);
 	connection.listen();

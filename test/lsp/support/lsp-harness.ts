@@ -61,6 +61,8 @@ export interface StartOptions {
 	workspaceFolder?: string;
 	/** Announce no client capabilities and only a rootUri (the barest LSP client). */
 	bare?: boolean;
+	/** `capabilities.experimental` to announce (e.g. what the VS Code client runs: `{ iothubBaseline: { showRuleDoc: true } }`). */
+	experimental?: Record<string, unknown>;
 	args?: string[];
 }
 
@@ -274,6 +276,7 @@ async function initialize(server: TestServer, opts: StartOptions, processId: num
 							publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
 							codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
 						},
+						...(opts.experimental ? { experimental: opts.experimental } : {}),
 					},
 		}),
 		DEFAULT_TIMEOUT_MS,

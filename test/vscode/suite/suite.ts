@@ -1,4 +1,5 @@
-// The four editor scenarios of e2e/run.mjs, in the extension host through the `vscode` API. Every wait is
+// The four editor scenarios of e2e/run.mjs, in the extension host through the `vscode` API, plus the
+// commands of issue 5 (rule docs, coverage report). Every wait is
 // on onDidChangeDiagnostics (with a deadline), never on a timer. The workspace is a copy of e2e/fixtures/.
 
 import { readFileSync } from 'node:fs';
@@ -120,6 +121,31 @@ async function quickFixFlow(file: string, hub: string, languageId: string, fixed
 	return `quick fixes offered: ${titles.join(' | ')}${requests > 1 ? ` (on request ${requests})` : ''}`;
 }
 
+/** Resolve with the first open tab that satisfies `pred`: checked now and on every tab change, with a deadline. */
+function waitForTab(pred: (tab: vscode.Tab) => boolean, what: string): Promise<vscode.Tab> {
+	const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(pred);
+	return new Promise((resolve, reject) => {
+		const now = find();
+		if (now) return resolve(now);
+		const timer = setTimeout(() => {
+			sub.dispose();
+			const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+			reject(new Error(`no ${what} within ${TIMEOUT_MS} ms; open tabs: ${labels.join(' | ') || 'none'}`));
+		}, TIMEOUT_MS);
+		const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+			const tab = find();
+			if (!tab) return;
+			clearTimeout(timer);
+			sub.dispose();
+			resolve(tab);
+		});
+	});
+}
+
+function webviewTab(viewType: string): (tab: vscode.Tab) => boolean {
+	return (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType);
+}
+
 export const scenarios: Scenario[] = [
 	{
 		name: '1 ARM template: NS-2/DP-3 findings; the NS-2 quick fix removes its finding',
@@ -162,6 +188,30 @@ export const scenarios: Scenario[] = [
 			expect(doc.isDirty, 'the document is not dirty: was it saved?');
 			expect(readFileSync(doc.uri.fsPath, 'utf8').includes(needle), 'the file on disk changed');
 			return `DP-3: ${ds.find((x) => codeOf(x) === DP3_RULE)!.message}`;
+		},
+	},
+	{
+		name: '5 "Show documentation" on a finding opens the bundled rule doc in the Markdown preview',
+		async run() {
+			const editor = await open('barrier-hub.json');
+			const [ns2] = await waitForDiagnostics(editor.document.uri, (d) => d.some((x) => codeOf(x) === NS2_RULE), 'NS-2 finding in barrier-hub.json').then((ds) => ds.filter((x) => codeOf(x) === NS2_RULE));
+			const title = `Show documentation for ${NS2_RULE}`;
+			const actions = (await step('asking for code actions', () => vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', editor.document.uri, ns2.range, vscode.CodeActionKind.QuickFix.value))) ?? [];
+			const action = actions.find((a): a is vscode.CodeAction => a.title === title) as vscode.CodeAction | undefined;
+			expect(action?.command, `no "${title}" action with a command (got: ${actions.map((a) => a.title).join(' | ')})`);
+			expect(action.command.command === 'iothubBaseline.showRuleDoc', `the action runs ${action.command.command}`);
+			await step('running the action\'s command', () => vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? [])));
+			const tab = await waitForTab((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes(NS2_RULE), `Markdown preview of ${NS2_RULE}.md`);
+			return `opened: ${tab.label}`;
+		},
+	},
+	{
+		name: '6 "Show Baseline Coverage Report" shows the workspace report in a webview',
+		async run() {
+			await step('running iothubBaseline.showCoverageReport', () => vscode.commands.executeCommand('iothubBaseline.showCoverageReport'));
+			const tab = await waitForTab(webviewTab('iothubBaseline.coverageReport'), 'coverage report webview');
+			expect(tab.label.startsWith('Baseline coverage:'), `webview title: ${tab.label}`);
+			return `opened: ${tab.label}`;
 		},
 	},
 ];
