@@ -68,9 +68,12 @@ function blank(text: string, start: number, end: number): string {
 	return out;
 }
 
+/** `word` right-aligned in `length` columns: a `?` or `[]` after the replaced text stays attached. */
 function padded(word: string, length: number): string {
-	return word + ' '.repeat(Math.max(0, length - word.length));
+	return ' '.repeat(Math.max(0, length - word.length)) + word;
 }
+
+const PRIMITIVE_TYPES = new Set(['string', 'int', 'bool', 'object', 'array', 'any']);
 
 /**
  * The masked text (the same string when nothing needed masking). Linear in the text length; strings,
@@ -87,8 +90,9 @@ export function maskBicep(text: string, opts: MaskOptions = {}): string {
 	// Last significant character outside strings and comments.
 	let lastSig = 0;
 
-	/** Skip a (single-quoted, non-multi-line) string starting at `j` (the quote); interpolations nested. */
-	const skipString = (j: number): number => {
+	/** Skip a string starting at `j` (the quote); interpolations nest (to a bounded depth). */
+	const skipString = (j: number, nesting = 0): number => {
+		if (nesting > 64) return n;
 		if (text.startsWith("'''", j)) {
 			const end = text.indexOf("'''", j + 3);
 			return end < 0 ? n : end + 3;
@@ -106,7 +110,7 @@ export function maskBicep(text: string, opts: MaskOptions = {}): string {
 				} else if (c === NEWLINE) return j; // the grammar lets strings span lines, but a mask scan should not
 				else j++;
 			} else {
-				if (c === QUOTE) j = skipString(j);
+				if (c === QUOTE) j = skipString(j, nesting + 1);
 				else {
 					if (c === OPEN_BRACE) depth++;
 					else if (c === CLOSE_BRACE) depth--;
@@ -328,9 +332,20 @@ export function maskBicep(text: string, opts: MaskOptions = {}): string {
 					return after;
 				}
 				const end = resourceTypedEnd(after);
-				if (end < 0) return -1;
-				reps.push({ start: after, end, text: padded('object', end - after) });
-				return end;
+				if (end >= 0) {
+					reps.push({ start: after, end, text: padded('object', end - after) });
+					return end;
+				}
+				if (word === 'param' && isIdentStart(text.charCodeAt(after))) {
+					// `param p myType?`: the grammar reads the `?` as a conditional operator and swallows the
+					// next declaration. Drop the `?` (the adapter reads nullability from the user's text).
+					const typeEnd = readWord(after);
+					if (text.charCodeAt(typeEnd) === 0x3f && !PRIMITIVE_TYPES.has(text.slice(after, typeEnd))) {
+						reps.push({ start: typeEnd, end: typeEnd + 1, text: ' ' });
+						return typeEnd + 1;
+					}
+				}
+				return -1;
 			}
 			case 'extension':
 			case 'extends': {

@@ -1,0 +1,144 @@
+// Plain-JS copies of tree-sitter subtrees. Every property read on a web-tree-sitter Node is a round trip
+// into wasm (marshal the node, call, unmarshal), and evaluation reads each node several times (type,
+// children, fields). Copying a subtree costs three calls per node (type, end, children in bulk) and
+// makes every later read a plain property access. Subtrees are copied only when something evaluates them.
+//
+// SyntaxNode mirrors the subset of the Node API the Bicep front end uses, so code reads the same over both.
+// Field access is positional (the grammar's field order is fixed); comments are left out.
+
+import type { Language, Node } from 'web-tree-sitter';
+
+export class SyntaxNode {
+	private named?: SyntaxNode[];
+
+	constructor(
+		readonly type: string,
+		readonly startIndex: number,
+		readonly endIndex: number,
+		readonly isNamed: boolean,
+		readonly hasError: boolean,
+		readonly isMissing: boolean,
+		readonly children: SyntaxNode[],
+	) {}
+
+	get isError(): boolean {
+		return this.type === 'ERROR';
+	}
+
+	get childCount(): number {
+		return this.children.length;
+	}
+
+	child(i: number): SyntaxNode | null {
+		return this.children[i] ?? null;
+	}
+
+	get namedChildren(): SyntaxNode[] {
+		if (!this.named) this.named = this.children.filter((c) => c.isNamed);
+		return this.named;
+	}
+
+	get namedChildCount(): number {
+		return this.namedChildren.length;
+	}
+
+	namedChild(i: number): SyntaxNode | null {
+		return this.namedChildren[i] ?? null;
+	}
+
+	/** Fields by position (see the grammar's rules); null when absent. */
+	childForFieldName(field: string): SyntaxNode | null {
+		const named = this.namedChildren;
+		const first = named[0] ?? null;
+		const last = named[named.length - 1] ?? null;
+		switch (this.type) {
+			case 'member_expression':
+			case 'subscript_expression':
+			case 'resource_expression':
+				if (named.length < 2) return field === 'object' ? first : null;
+				return field === 'object' ? first : last;
+			case 'binary_expression':
+				if (field === 'operator') return this.children.find((c, i) => i > 0 && !c.isNamed) ?? null;
+				return field === 'left' ? first : field === 'right' && named.length >= 2 ? last : null;
+			case 'unary_expression':
+				if (field === 'operator') return this.children[0] && !this.children[0].isNamed ? this.children[0] : null;
+				return field === 'argument' ? last : null;
+			case 'ternary_expression':
+				if (named.length < 3) return null;
+				return field === 'condition' ? named[0] : field === 'consequence' ? named[1] : field === 'alternative' ? named[2] : null;
+			case 'call_expression':
+				if (field === 'function') return first;
+				return field === 'arguments' ? (named.find((c) => c.type === 'arguments') ?? null) : null;
+			case 'for_statement':
+				return field === 'body' && named.length >= 2 ? last : null;
+			case 'user_defined_function':
+				return field === 'name' ? (named.find((c) => c.type === 'identifier') ?? null) : null;
+			default:
+				return null;
+		}
+	}
+}
+
+/** What the front end reads from a node; both web-tree-sitter Nodes and SyntaxNodes have it. */
+export interface TreeNode {
+	readonly type: string;
+	readonly startIndex: number;
+	readonly endIndex: number;
+	readonly isNamed: boolean;
+	readonly hasError: boolean;
+	readonly children: (TreeNode | null)[];
+	readonly namedChildren: (TreeNode | null)[];
+	readonly namedChildCount: number;
+	namedChild(i: number): TreeNode | null;
+	childForFieldName(field: string): TreeNode | null;
+}
+
+const namedTables = new WeakMap<Language, boolean[]>();
+
+function namedTable(language: Language): boolean[] {
+	let table = namedTables.get(language);
+	if (!table) {
+		table = [];
+		const count = language.nodeTypeCount;
+		for (let i = 0; i < count; i++) table.push(language.nodeTypeIsNamed(i));
+		namedTables.set(language, table);
+	}
+	return table;
+}
+
+const EXTRAS = new Set(['comment', 'diagnostic_comment']);
+
+/** Copy a subtree into SyntaxNodes (comments dropped); a SyntaxNode is returned as it is. */
+export function toSyntax(node: Node | SyntaxNode | TreeNode): SyntaxNode {
+	if (node instanceof SyntaxNode) return node;
+	return copyTree(node as Node);
+}
+
+/** Deeper subtrees are cut off (hostile input): the evaluator reads the stub as "nesting too deep". */
+const MAX_COPY_DEPTH = 512;
+export const TOO_DEEP = 'nesting_too_deep';
+
+function copyTree(node: Node): SyntaxNode {
+	const language = node.tree.language;
+	return copy(node, language.types, namedTable(language), node.hasError, 0);
+}
+
+function copy(node: Node, types: string[], named: boolean[], mayHaveError: boolean, depth: number): SyntaxNode {
+	if (depth > MAX_COPY_DEPTH) return new SyntaxNode(TOO_DEEP, node.startIndex, node.endIndex, true, false, false, []);
+	const typeId = node.typeId;
+	const type = types[typeId] || 'ERROR';
+	const end = node.endIndex;
+	// Error flags cost a call per node: only asked for inside subtrees that have an error.
+	const hasError = mayHaveError ? node.hasError : false;
+	const isMissing = mayHaveError ? node.isMissing : false;
+	const raw = node.children;
+	const children: SyntaxNode[] = [];
+	for (let i = 0; i < raw.length; i++) {
+		const c = raw[i];
+		if (!c) continue;
+		const child = copy(c, types, named, hasError || isMissing, depth + 1);
+		if (child.isNamed && EXTRAS.has(child.type)) continue;
+		children.push(child);
+	}
+	return new SyntaxNode(type, node.startIndex, end, type === 'ERROR' || named[typeId] === true, hasError || type === 'ERROR', isMissing, children);
+}
