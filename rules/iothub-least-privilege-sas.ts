@@ -94,7 +94,7 @@ function checkRoleAssignment(ctx: RuleContext): void {
 export default defineRule({
 	id: 'iothub-least-privilege-sas',
 	mcsb: 'PA-7',
-	title: 'IoT Hub shared access policies should grant only the rights their clients need',
+	title: 'IoT Hub shared access policies and role assignments should grant only the access their clients need',
 	severity: 'info',
 	resourceTypes: ['Microsoft.Devices/IotHubs', 'Microsoft.Authorization/roleAssignments', NESTED_ROLE_ASSIGNMENT],
 	fix: 'none',

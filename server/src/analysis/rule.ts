@@ -93,6 +93,31 @@ export function insertResource(resource: InsertedResource): EditIntent {
 	return { kind: 'insertResource', resource };
 }
 
+/**
+ * Cap on the expanded size of one value (elements, plus one per 64 string characters). The evaluators
+ * share sub-values (`createArray(v, v)`, `[v, v]`, `{ a: v, b: v }` through variables), so a few lines can
+ * describe a value whose plain form is exponential: toPlain, JSON text and rule walks over it would run
+ * out of memory. Values larger than this are unknown.
+ */
+export const MAX_VALUE_SIZE = 1_000_000;
+
+const valueSizes = new WeakMap<Value, number>();
+
+/** Expanded size of a value (a shared sub-value counts once per use), memoised; stops counting past MAX_VALUE_SIZE. */
+export function valueSize(v: Value): number {
+	if (v.kind === 'string') return 1 + (v.value.length >> 6);
+	if (v.kind !== 'array' && v.kind !== 'object') return 1;
+	const known = valueSizes.get(v);
+	if (known !== undefined) return known;
+	let n = 1;
+	for (const item of v.kind === 'array' ? v.items : [...v.entries.values()].map((e) => e.value)) {
+		n += valueSize(item);
+		if (n > MAX_VALUE_SIZE) break;
+	}
+	valueSizes.set(v, n);
+	return n;
+}
+
 /** Plain JS value of a fully known Value, or undefined when any part is unknown. */
 export function toPlain(v: Value): unknown {
 	switch (v.kind) {

@@ -3,7 +3,7 @@
 // could edit keep their provenance through pass-through functions (parameters(), variables(), member
 // access, coalesce()), everything else is marked 'computed' so no fix tries to rewrite it in place.
 
-import { toPlain, unknownReason } from '../rule';
+import { MAX_VALUE_SIZE, toPlain, unknownReason, valueSize } from '../rule';
 import type { ObjectEntry, Origin, Span, Value } from '../types';
 
 export interface ArmEvalContext {
@@ -50,15 +50,20 @@ export function isArmExpression(raw: string): boolean {
 	return raw.length >= 2 && raw[0] === '[' && raw[raw.length - 1] === ']' && raw[1] !== '[';
 }
 
+/**
+ * The value of a JSON string that is not an expression. ARM only unescapes `[[` when the string would
+ * otherwise be an expression (it ends with `]`); `"[[abc"` stays as written.
+ */
+export function unescapeArmLiteral(raw: string): string {
+	return raw.startsWith('[[') && raw.endsWith(']') ? raw.slice(1) : raw;
+}
+
 /** Evaluate a JSON string value that may be an ARM expression. Never throws. */
 export function evaluateArmString(raw: string, site: { span: Span; jsonPath?: (string | number)[] }, ctx: ArmEvalContext): Value {
 	if (!isArmExpression(raw)) {
-		// ARM only unescapes `[[` when the string would otherwise be an expression (it ends with `]`);
-		// `"[[abc"` stays as written.
-		const value = raw.startsWith('[[') && raw.endsWith(']') ? raw.slice(1) : raw;
 		return {
 			kind: 'string',
-			value,
+			value: unescapeArmLiteral(raw),
 			origin: { uri: ctx.uri, span: site.span, source: 'literal', format: 'json', replaceable: true, jsonPath: site.jsonPath },
 		};
 	}
@@ -78,10 +83,17 @@ export function evaluateArmString(raw: string, site: { span: Span; jsonPath?: (s
 /** Lower-case a resource id for comparison, keeping the unknown-scope placeholders recognisable. */
 export function normalizeResourceId(id: string): string {
 	const parts = id.split(/(\{subscriptionId\}|\{resourceGroup\})/);
-	return parts
+	const joined = parts
 		.map((p, i) => (i % 2 === 1 ? p : p.toLowerCase()))
-		.join('')
-		.replace(/\/+$/, '');
+		.join('');
+	return trimTrailingSlashes(joined);
+}
+
+/** `s` without trailing slashes. Not `/\/+$/`: that backtracks quadratically over a long run of slashes. */
+export function trimTrailingSlashes(s: string): string {
+	let end = s.length;
+	while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+	return s.slice(0, end);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -274,8 +286,27 @@ class Parser {
 	}
 }
 
-/** Parse the text between the outer brackets. Never throws. */
+/**
+ * Parsed expressions by text: templates repeat the same short ones (`[parameters('location')]` on every
+ * resource). Bounded in count and in expression length, so it never holds on to much.
+ */
+const parsedCache = new Map<string, { ast?: ArmExpr; error?: string }>();
+const PARSED_CACHE_SIZE = 4096;
+const PARSED_CACHE_MAX_LENGTH = 256;
+
+/** Parse the text between the outer brackets, memoised (ASTs are never mutated). Never throws. */
 export function parseArmExpression(text: string): { ast?: ArmExpr; error?: string } {
+	if (text.length > PARSED_CACHE_MAX_LENGTH) return parseArmExpressionUncached(text);
+	let parsed = parsedCache.get(text);
+	if (!parsed) {
+		parsed = parseArmExpressionUncached(text);
+		if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.clear();
+		parsedCache.set(text, parsed);
+	}
+	return parsed;
+}
+
+function parseArmExpressionUncached(text: string): { ast?: ArmExpr; error?: string } {
 	try {
 		if (text.trim() === '') return { error: 'empty expression' };
 		return { ast: new Parser(tokenize(text)).parseAll() };
@@ -396,12 +427,18 @@ class Evaluator {
 
 	arr(items: Value[]): Value {
 		this.step(items.length);
-		return { kind: 'array', items, origin: this.origin };
+		return this.bounded({ kind: 'array', items, origin: this.origin });
 	}
 
 	obj(entries: Map<string, ObjectEntry>): Value {
 		this.step(entries.size);
-		return { kind: 'object', entries, origin: this.origin };
+		return this.bounded({ kind: 'object', entries, origin: this.origin });
+	}
+
+	/** Shared sub-values can make a small expression describe an exponentially large value: refuse those. */
+	bounded(v: Value): Value {
+		if (valueSize(v) > MAX_VALUE_SIZE) throw new Abort(`value larger than ${MAX_VALUE_SIZE} elements`);
+		return v;
 	}
 
 	unknown(reason: string): Value {
@@ -1294,5 +1331,5 @@ define('extensionResourceId', (ev, call, depth) => {
 	if (base.kind === 'unknown') return ev.unknownFrom(base);
 	if (!isStr(base)) return ev.invalid(call.name, 'the resource id must be a string');
 	const rest: CallExpr = { ...call, args: call.args.slice(1) };
-	return resourceIdFn(0, () => base.value.replace(/\/+$/, ''))(ev, rest, depth);
+	return resourceIdFn(0, () => trimTrailingSlashes(base.value))(ev, rest, depth);
 });

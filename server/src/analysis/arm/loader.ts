@@ -30,9 +30,12 @@ export function parseJson(uri: string, text: string): ParsedJson {
 	if (errors.length > 0) {
 		const e = errors[0];
 		const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+		// jsonc-parser can report a range past the end (an unterminated `/*` at the end of the text): clamp it.
+		const start = Math.min(Math.max(e.offset, 0), text.length);
+		const end = Math.min(Math.max(e.offset + Math.max(e.length, 0), start), text.length);
 		problems.push({
 			message: `Invalid JSON: ${describeError(printParseErrorCode(e.error))}${more}. Findings below this point may be incomplete.`,
-			location: { uri, span: { start: e.offset, end: e.offset + Math.max(e.length, 0) } },
+			location: { uri, span: { start, end } },
 			severity: 'error',
 		});
 	}
@@ -332,7 +335,10 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	let type = rawType;
 	const typeValue = convert(typeNode, [...path, propKey(node, 'type')]);
 	if (typeValue.kind === 'string') type = typeValue.value;
-	if (parent && !/^[^/]*\.[^/]*\//.test(type)) type = `${parent.type}/${type}`;
+	// A child type is qualified when its first segment has a dot (`Microsoft.Devices/...`). Not a regex like
+	// `/^[^/]*\.[^/]*\//`: that backtracks quadratically over a long dotted type.
+	const slash = type.indexOf('/');
+	if (parent && !(slash > 0 && type.lastIndexOf('.', slash) >= 0)) type = `${parent.type}/${type}`;
 
 	const nameNode = prop(node, 'name');
 	let name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
@@ -344,6 +350,11 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	const condNode = prop(node, 'condition');
 	const scopeNode = prop(node, 'scope');
 	const existingNode = prop(node, 'existing');
+	// A copy loop whose count is known to be 0 deploys nothing.
+	const copyNode = prop(node, 'copy');
+	const countNode = copyNode?.type === 'object' ? prop(copyNode, 'count') : undefined;
+	const count = countNode ? convert(countNode, [...path, propKey(node, 'copy'), propKey(copyNode, 'count')]) : undefined;
+	const noCopies: Value | undefined = count?.kind === 'number' && count.value <= 0 ? { kind: 'boolean', value: false, origin: count.origin } : undefined;
 
 	let bodyCache: Value | undefined;
 	const resource: Resource = {
@@ -354,7 +365,7 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		displayName: name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type)),
 		get body(): Value {
 			// Evaluated on first use: most resources in a large template are never looked at by a rule.
-			bodyCache ??= convert(node, path);
+			bodyCache ??= convert(withoutChildResources(node), path);
 			return bodyCache;
 		},
 		typeSite: { uri, span: spanOf(typeNode) },
@@ -362,7 +373,7 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		site: { uri, span: spanOf(node) },
 		format: 'json',
 		jsonPath: path,
-		condition: condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition,
+		condition: noCopies ?? (condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition),
 		inLoop,
 		existing: existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined,
 		scope: scopeNode ? convert(scopeNode, [...path, propKey(node, 'scope')]) : undefined,
@@ -391,9 +402,18 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 				const paramsNode = prop(props, 'parameters');
 				for (const p of paramsNode?.children ?? []) {
 					const [k, v] = p.children ?? [];
+					if (!k || typeof k.value !== 'string' || !v) continue;
 					const valueNode = prop(v, 'value');
-					if (!k || typeof k.value !== 'string' || !valueNode) continue;
-					const value = convert(valueNode, [...path, propKey(node, 'properties'), propKey(props, 'parameters'), k.value, propKey(v, 'value')]);
+					const at = [...path, propKey(node, 'properties'), propKey(props, 'parameters'), k.value];
+					let value: Value;
+					if (valueNode) value = convert(valueNode, [...at, propKey(v, 'value')]);
+					else {
+						// `"x": "[if(c, createObject('value', ...), ...)]"` (what Bicep makes of a conditional argument):
+						// the whole entry is computed; a Key Vault `reference` is known only at deployment.
+						const entry = v.type === 'string' ? convert(v, at) : undefined;
+						const inner = entry?.kind === 'object' ? entry.entries.get('value')?.value : undefined;
+						value = inner ?? { kind: 'unknown', reason: `parameter '${k.value}' of the nested deployment is known only at deployment`, origin: entry?.origin };
+					}
 					supplied.set(k.value.toLowerCase(), value);
 				}
 				innerScope = makeScope(uri, inner, innerPath, supplied, scope.budget, scope);
@@ -401,7 +421,35 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 				// Outer scope (the default): expressions in the nested template see the parent's parameters and variables.
 				innerScope = scope;
 			}
+			const first = template.resources.length;
 			collectResources(template, inner, innerScope, innerPath, via, depth + 1);
+			// The nested template's resources are deployed as often, and only when, the deployment is.
+			for (const r of template.resources.slice(first)) {
+				if (resource.inLoop) r.inLoop = true;
+				if (resource.condition) r.condition = r.condition ? both(resource.condition, r.condition) : resource.condition;
+			}
 		}
 	}
+}
+
+/** Both conditions: false when either is, true when both are, otherwise known only at deployment. */
+function both(a: Value, b: Value): Value {
+	if (a.kind === 'boolean' && !a.value) return a;
+	if (b.kind === 'boolean' && !b.value) return b;
+	if (a.kind === 'boolean') return b;
+	if (b.kind === 'boolean') return a;
+	return { kind: 'unknown', reason: a.kind === 'unknown' ? a.reason : 'condition is not a boolean' };
+}
+
+/**
+ * A resource declaration without its nested child `resources`: they are resources of their own, and a chain
+ * of n nested children would otherwise be converted into n ancestor bodies (quadratic time and memory).
+ */
+function withoutChildResources(node: JsonNode): JsonNode {
+	const members = node.children ?? [];
+	const kept = members.filter((p) => {
+		const k = p.children?.[0];
+		return !(k && typeof k.value === 'string' && k.value.toLowerCase() === 'resources' && p.children?.[1]?.type === 'array');
+	});
+	return kept.length === members.length ? node : { ...node, children: kept };
 }

@@ -76,6 +76,10 @@ const PARSE_BASE_MS = 100;
 const PARSE_MS_PER_CHAR = 0.01;
 const PARSE_MS_PER_CHAR_SQUARED = 1e-7;
 
+/** With errors found: statement-wise reading (parseStatements) is cheaper than long error recovery. */
+const PARSE_ERROR_BASE_MS = 30;
+const PARSE_ERROR_MS_PER_CHAR = 0.002;
+
 function parseAllowanceMs(chars: number): number {
 	return PARSE_BASE_MS + PARSE_MS_PER_CHAR * chars + PARSE_MS_PER_CHAR_SQUARED * chars * chars;
 }
@@ -86,7 +90,7 @@ function guardedParse(p: Parser, text: string, oldTree: Tree | null, includedRan
 	const start = performance.now();
 	const allowance = parseAllowanceMs(chars);
 	// Once error recovery has started, give up sooner: the statement-by-statement fallback is cheap.
-	const errorAllowance = Math.max(40, allowance / 4);
+	const errorAllowance = Math.min(allowance, PARSE_ERROR_BASE_MS + PARSE_ERROR_MS_PER_CHAR * chars);
 	// Typed `=> void` in web-tree-sitter's declarations, but a true result cancels the parse.
 	const progressCallback = ((state: ParseState): boolean => performance.now() - start > (state.hasError ? errorAllowance : allowance)) as unknown as (state: ParseState) => void;
 	const tree = p.parse(text, oldTree, { includedRanges, progressCallback });
@@ -265,7 +269,9 @@ export function topLevelStatements(text: string, tree: Tree): { nodes: Node[]; t
 }
 
 /** Per-statement allowance when a whole-file parse was cancelled (valid statements take well under 1 ms). */
-const PIECE_BASE_MS = 10;
+const PIECE_BASE_MS = 100;
+/** ... and for a statement already in error recovery: it is lost either way. */
+const PIECE_ERROR_MS = 10;
 
 /**
  * Fallback when the whole-file parse was cancelled: parse statement by statement (cut at the statement
@@ -291,18 +297,23 @@ export function parseStatements(text: string, opts: MaskOptions = {}): { nodes: 
 	const nodes: Node[] = [];
 	const trees: Tree[] = [];
 	let broken: { start: number; end: number } | undefined;
-	const deadline = performance.now() + parseAllowanceMs(text.length);
+	// A bound for the whole fallback: many hostile statements cost their 10 ms each only up to here.
+	const deadline = performance.now() + Math.max(250, 2 * parseAllowanceMs(text.length));
 	for (let k = 0; k < starts.length; k++) {
 		const start = starts[k];
 		const end = k + 1 < starts.length ? starts[k + 1] : masked.length;
 		if (masked.slice(start, end).trim() === '') continue;
+		if (!STATEMENT_START.test(masked.slice(start, start + 16)) && !/^\s*(?:\/\/[^\n]*\n\s*)*(?:[A-Za-z_@#]|$)/.test(masked.slice(start, start + 256))) {
+			// Text before the first statement that does not start like one: no declaration to find there.
+			broken ??= { start, end: Math.min(end, start + 1) };
+			continue;
+		}
 		const range: Range = { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
 		const pieceDeadline = Math.min(deadline, performance.now() + PIECE_BASE_MS + PARSE_MS_PER_CHAR * (end - start));
 		const pieceStart = performance.now();
-		// A statement in error recovery gets only the base allowance: it is lost either way.
 		const cancel = ((state: ParseState): boolean => {
 			const now = performance.now();
-			return now > pieceDeadline || (state.hasError && now - pieceStart > PIECE_BASE_MS);
+			return now > pieceDeadline || (state.hasError && now - pieceStart > PIECE_ERROR_MS);
 		}) as unknown as (state: ParseState) => void;
 		const piece = performance.now() < deadline ? p.parse(masked, null, { includedRanges: [range], progressCallback: cancel }) : null;
 		if (!piece) {

@@ -41,8 +41,22 @@ function toEdits(text: string, edits: { offset: number; length: number; content:
 	}).filter((e) => e.newText !== '' || e.span.start !== e.span.end);
 }
 
+/**
+ * jsonc `modify` re-formats every line its edit touches, applying the formatting edits one by one: on a
+ * minified template that rewrites the whole document and takes time quadratic in the line length (minutes
+ * for a 1 MB line). Lines longer than this, or a one-line document, get the edit without re-formatting.
+ */
+const MAX_FORMATTED_LINES = 1000;
+
 function modifyAt(text: string, path: JSONPath, value: unknown): TextEdit[] | undefined {
 	try {
+		const raw = modify(text, path, value, {});
+		if (raw.length === 0) return undefined;
+		const from = text.lastIndexOf('\n', raw[0].offset - 1) + 1;
+		const nl = text.indexOf('\n', raw[0].offset + raw[0].length);
+		const to = nl < 0 ? text.length : nl;
+		const wholeDocument = from === 0 && text.slice(to).trim() === '';
+		if (to - from > MAX_FORMATTED_LINES || wholeDocument) return toEdits(text, raw);
 		const edits = modify(text, path, value, { formattingOptions: detectFormatting(text) });
 		return edits.length > 0 ? toEdits(text, edits) : undefined;
 	} catch {
@@ -221,11 +235,62 @@ function rootMember(root: JsonNode, key: string): { key: string; value: JsonNode
 /** The template sections in their usual order: a new `parameters` goes before the first later one. */
 const laterSections = ['functions', 'variables', 'resources', 'outputs'];
 
+/** Leading whitespace of the line containing `offset`. */
+function indentAt(text: string, offset: number): string {
+	const start = text.lastIndexOf('\n', offset - 1) + 1;
+	return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/** True when only spaces and tabs stand between the start of the line and `offset`. */
+function startsLine(text: string, offset: number): boolean {
+	const start = text.lastIndexOf('\n', offset - 1) + 1;
+	return /^[ \t]*$/.test(text.slice(start, offset));
+}
+
+function unitOf(fmt: FormattingOptions): string {
+	return fmt.insertSpaces ? ' '.repeat(fmt.tabSize ?? 2) : '\t';
+}
+
+/** A JSON value spelled with the document's indentation unit, continuation lines indented from `indent`. */
+function printJson(value: JsonValue, indent: string, fmt: FormattingOptions): string {
+	const unit = unitOf(fmt);
+	return JSON.stringify(value, null, unit).split('\n').join((fmt.eol ?? '\n') + indent);
+}
+
+/**
+ * Append a member (`key` given) or an item to a multi-line object or array, written in the document's style:
+ * a comma after the last entry and the new entry on its own line below it (after any comment on that line),
+ * indented like the other entries. jsonc `modify` is not used here because it re-flows the previous entry.
+ */
+function appendTo(text: string, container: JsonNode, key: string | undefined, value: JsonValue, fmt: FormattingOptions): TextEdit[] | undefined {
+	const eol = fmt.eol ?? '\n';
+	const unit = unitOf(fmt);
+	const children = container.children ?? [];
+	const close = container.offset + container.length - 1;
+	const baseIndent = indentAt(text, container.offset);
+	const entry = (indent: string) => `${key === undefined ? '' : `${JSON.stringify(key)}: `}${printJson(value, indent, fmt)}`;
+	if (children.length === 0) {
+		const indent = baseIndent + unit;
+		return [{ span: { start: container.offset, end: close + 1 }, newText: `${text[container.offset]}${eol}${indent}${entry(indent)}${eol}${baseIndent}${text[close]}` }];
+	}
+	const last = children[children.length - 1];
+	// Entries that do not start their own lines (a one-line container) are not re-flowed: no edit.
+	if (!startsLine(text, last.offset) || !startsLine(text, close)) return undefined;
+	const indent = indentAt(text, last.offset);
+	const lastEnd = last.offset + last.length;
+	const comma = /^[ \t]*,/.exec(text.slice(lastEnd));
+	const nl = text.indexOf('\n', lastEnd);
+	let lineEnd = nl < 0 || nl > close ? close : nl;
+	if (lineEnd > 0 && text[lineEnd - 1] === '\r') lineEnd--;
+	const edits: TextEdit[] = [];
+	if (!comma) edits.push({ span: { start: lastEnd, end: lastEnd }, newText: ',' });
+	edits.push({ span: { start: lineEnd, end: lineEnd }, newText: `${eol}${indent}${entry(indent)}` });
+	return edits;
+}
+
 /**
  * Append a resource to the template's `resources` (array, or the languageVersion 2.0 object), depending on
- * the resources it refers to, and declare the parameters it needs. Computed with jsonc `modify` so the new
- * text uses the document's indentation; parameters are added one after the other on a scratch copy, then
- * written as one edit, so that the edits stay disjoint.
+ * the resources it refers to, and declare the parameters it needs, in the document's indentation.
  */
 function insertArmResource(template: Template, spec: InsertedResource): TextEdit[] | undefined {
 	const text = template.text;
@@ -264,8 +329,7 @@ function insertArmResource(template: Template, spec: InsertedResource): TextEdit
 				dependsOn.push(`[${id}]`);
 			}
 		}
-		const members = Object.entries(spec.body);
-		for (const [k, v] of members) {
+		for (const [k, v] of Object.entries(spec.body)) {
 			if (k === 'properties' && dependsOn.length > 0) value.dependsOn = dependsOn;
 			value[k] = armValue(template, v);
 		}
@@ -274,68 +338,50 @@ function insertArmResource(template: Template, spec: InsertedResource): TextEdit
 		if (e instanceof Unwritable) return undefined;
 		throw e;
 	}
-	const formattingOptions = detectFormatting(text);
+	const fmt = detectFormatting(text);
 	const edits: TextEdit[] = [];
-	const params = paramsEdit(template, root, spec, formattingOptions);
-	if (params === undefined) return undefined;
-	edits.push(...params);
-	let path: JSONPath;
+	const missing = (spec.parameters ?? []).filter((p) => !template.parameters.has(p.name.toLowerCase()));
+	if (missing.length > 0) {
+		const decls: { [key: string]: JsonValue } = {};
+		for (const p of missing) decls[p.name] = { type: p.type, metadata: { description: p.description } };
+		const section = rootMember(root, 'parameters');
+		if (section) {
+			if (section.value.type !== 'object') return undefined;
+			const names = Object.keys(decls);
+			const children = section.value.children ?? [];
+			if (children.length === 0) {
+				edits.push({ span: { start: section.value.offset, end: section.value.offset + section.value.length }, newText: printJson(decls, indentAt(text, section.value.offset), fmt) });
+			} else {
+				// One member at a time would make overlapping edits: the others follow the first in its text.
+				const first = appendTo(text, section.value, names[0], decls[names[0]], fmt);
+				if (!first) return undefined;
+				const indent = indentAt(text, children[0].offset);
+				for (const n of names.slice(1)) first[first.length - 1].newText += `,${fmt.eol ?? '\n'}${indent}${JSON.stringify(n)}: ${printJson(decls[n], indent, fmt)}`;
+				edits.push(...first);
+			}
+		} else {
+			// A new section, before the first of functions / variables / resources / outputs.
+			const next = (root.children ?? []).find((p) => laterSections.includes(String(p.children?.[0]?.value).toLowerCase()));
+			if (!next || !startsLine(text, next.offset)) return undefined;
+			const indent = indentAt(text, next.offset);
+			const eol = fmt.eol ?? '\n';
+			const at = next.offset - indent.length;
+			edits.push({ span: { start: at, end: at }, newText: `${indent}"parameters": ${printJson(decls, indent, fmt)},${eol}` });
+		}
+	}
 	if (symbolic) {
 		const taken = new Set((resources.value.children ?? []).map((p) => String(p.children?.[0]?.value).toLowerCase()));
 		let key = spec.symbolicName;
 		for (let i = 2; taken.has(key.toLowerCase()); i++) key = `${spec.symbolicName}${i}`;
-		path = [resources.key, key];
+		const list = appendTo(text, resources.value, key, value, fmt);
+		if (!list) return undefined;
+		edits.push(...list);
 	} else {
-		path = [resources.key, resources.value.children?.length ?? 0];
-	}
-	try {
-		const list = modify(text, path, value, { formattingOptions, isArrayInsertion: !symbolic });
-		if (list.length === 0) return undefined;
-		edits.push(...toEdits(text, list));
-	} catch {
-		return undefined;
+		const list = appendTo(text, resources.value, undefined, value, fmt);
+		if (!list) return undefined;
+		edits.push(...list);
 	}
 	return disjoint(edits) ? edits : undefined;
-}
-
-/** One edit declaring the parameters the inserted resource needs (none when all exist); undefined on failure. */
-function paramsEdit(template: Template, root: JsonNode, spec: InsertedResource, formattingOptions: FormattingOptions): TextEdit[] | undefined {
-	const missing = (spec.parameters ?? []).filter((p) => !template.parameters.has(p.name.toLowerCase()));
-	if (missing.length === 0) return [];
-	const text = template.text;
-	let scratch = text;
-	try {
-		for (const p of missing) {
-			const tree = parseTree(scratch, [], { allowTrailingComma: true, disallowComments: false });
-			const section = tree && rootMember(tree, 'parameters');
-			const decl = { type: p.type, metadata: { description: p.description } };
-			const list = section
-				? modify(scratch, [section.key, p.name], decl, { formattingOptions })
-				: modify(scratch, ['parameters'], { [p.name]: decl }, {
-					formattingOptions,
-					getInsertionIndex: (keys) => {
-						const i = keys.findIndex((k) => laterSections.includes(k.toLowerCase()));
-						return i < 0 ? keys.length : i;
-					},
-				});
-			if (list.length === 0) return undefined;
-			scratch = applyJsonEdits(scratch, list);
-		}
-	} catch {
-		return undefined;
-	}
-	// One edit for the changed region: the common prefix and suffix of the two texts stay as they are.
-	let start = 0;
-	while (start < text.length && start < scratch.length && text.charCodeAt(start) === scratch.charCodeAt(start)) start++;
-	let end = 0;
-	while (end < text.length - start && end < scratch.length - start && text.charCodeAt(text.length - 1 - end) === scratch.charCodeAt(scratch.length - 1 - end)) end++;
-	return [{ span: { start, end: text.length - end }, newText: scratch.slice(start, scratch.length - end) }];
-}
-
-function applyJsonEdits(text: string, edits: { offset: number; length: number; content: string }[]): string {
-	let out = text;
-	for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.content + out.slice(e.offset + e.length);
-	return out;
 }
 
 /** True when no two edits overlap (so they can be applied together). */

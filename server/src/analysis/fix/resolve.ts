@@ -154,8 +154,12 @@ export function resolveSuggestion(template: Template, resource: Resource | undef
 		if (!planned) return undefined;
 		for (const [uri, list] of Object.entries(planned)) add(edits, uri, list);
 	}
-	for (const list of Object.values(edits)) {
+	for (const [uri, list] of Object.entries(edits)) {
 		if (!disjoint(list)) return undefined;
+		// A writer working on a broken document can compute a range past its end (jsonc-parser measures an
+		// unterminated `/*` at the end one character too long): such a fix is not offered.
+		const text = template.texts.get(uri);
+		if (text === undefined || list.some((e) => e.span.start < 0 || e.span.start > e.span.end || e.span.end > text.length)) return undefined;
 	}
 	if (Object.values(edits).every((l) => l.length === 0)) return undefined;
 	return { title: suggestion.title, kind, ruleId, edits };
