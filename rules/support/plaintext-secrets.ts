@@ -1,7 +1,7 @@
 // Secrets in secret-bearing properties (connection strings, keys): a literal in the template is an error, a
 // value from a parameter that is not secure a warning; Key Vault references, secure parameters and list*()
-// calls at deployment time are fine. The same logic as iothub-no-plaintext-secrets, shared here so the DPS
-// rule reads values the same way.
+// calls at deployment time are fine. Shared by iothub-no-plaintext-secrets and dps-no-plaintext-secrets so
+// both read values the same way.
 
 import type { Suggestion } from '../../server/src/analysis/findings';
 import { markParameterSecure, type Prop, type RuleContext } from '../../server/src/analysis/rule';
