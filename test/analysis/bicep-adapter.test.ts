@@ -325,6 +325,23 @@ resource hub2 'Microsoft.Devices/IotHubs@2021-07-02' = {
 		assert.equal(res(t, 'hub').displayName, 'h');
 	});
 
+	it('large texts are read statement by statement, to the same model', () => {
+		const parts = ["param prefix string = 'p'", "var tls = '1.2'"];
+		for (let i = 0; i < 700; i++) {
+			parts.push(`@description('hub ${i}')\nresource hub${i} 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: '\${prefix}-${i}'\n  properties: {\n    minTlsVersion: tls\n    publicNetworkAccess: ${i % 2 === 0 ? "'Enabled'" : "'Disabled'"}\n    dependsOn: [\n      hub${Math.max(0, i - 1)}\n    ]\n  }\n}`);
+		}
+		const text = parts.join('\n') + '\n';
+		assert.ok(text.length > 100_000);
+		const pieces = load(text);
+		assert.deepEqual(pieces.problems, []);
+		const tree = parseBicep(text)!;
+		const whole = loadBicepTemplate(URI, text, memoryHost({}), { tree });
+		tree.delete();
+		const summary = (t: Template) => t.resources.map((r) => [r.symbolicName, r.displayName, r.site.span.start, prop(r, 'properties.minTlsVersion'), prop(r, 'properties.publicNetworkAccess')]);
+		assert.equal(pieces.resources.length, 700);
+		assert.deepEqual(summary(pieces), summary(whole));
+	});
+
 	it('a half-typed property keeps the rest of the body', () => {
 		const text = "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: 'h'\n  properties: {\n    minTlsVersion:\n    disableLocalAuth: false\n  }\n}\n";
 		const t = load(text);

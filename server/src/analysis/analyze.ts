@@ -2,7 +2,7 @@ import { classifyJson, loadArmTemplate, parseJson, templateCandidatesFor, type P
 import { isIgnored, type LoadedConfig } from './config';
 import { runRules, type EngineConfig } from './engine';
 import type { Finding } from './findings';
-import { baseName, type Host } from './host';
+import { baseName, MAX_ANALYSED_LENGTH, type Host } from './host';
 import { levelOf, type Rule } from './rule';
 import { META_RULE_IDS, applySuppressions } from './suppressions';
 import type { DocumentKind, Problem, SourceFormat, Template } from './types';
@@ -63,6 +63,7 @@ export function formatOf(uri: string, languageId?: string): DocumentFormat | und
 export function analyzeDocument(uri: string, text: string, host: Host, rules: Rule[], opts: AnalyzeOptions = {}, languageId?: string): AnalysisResult {
 	if (isIgnored(opts.config, uri)) return { kind: 'other', findings: [], problems: [], ignored: true };
 	const format = formatOf(uri, languageId);
+	if (text.length > MAX_ANALYSED_LENGTH) return tooLarge(uri, text, format);
 	const suppress = suppressor(rules, opts);
 	if (format === 'bicep') {
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
@@ -74,7 +75,7 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
 		const target = bicep.usingTarget(uri, text);
 		const templateText = target ? host.readText(target) : undefined;
-		if (!target || templateText === undefined) return { kind: 'bicepParams', findings: [], problems: [] };
+		if (!target || templateText === undefined || templateText.length > MAX_ANALYSED_LENGTH) return { kind: 'bicepParams', findings: [], problems: [] };
 		const overlay: Host = { readText: (u) => (u === uri ? text : host.readText(u)), exists: host.exists?.bind(host) };
 		const template = bicep.loadTemplate(target, templateText, overlay, { parameterFileUri: uri });
 		const findings = findingsInParameterFile(uri, suppress(runRules(template, rules, opts), { uri: target, text: templateText, format: 'bicep', template }));
@@ -83,6 +84,11 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 	if (format !== 'json') return { kind: 'other', findings: [], problems: [] };
 
 	const parsed = opts.parsedJson ?? parseJson(uri, text);
+	if (!parsed.root && parsed.problems.length > 0) {
+		// Not parseable at all (nested too deeply): say so when the text looks like a template, else stay silent.
+		const looks = looksLikeArmJson(text);
+		return looks ? { kind: looks, findings: [], problems: parsed.problems.slice(0, 1) } : { kind: 'other', findings: [], problems: [] };
+	}
 	const kind = classifyJson(parsed.root);
 	if (kind === 'armTemplate') {
 		const template = loadArmTemplate(uri, text, host, { parameterFileUri: opts.parameterFileUri, parsed });
@@ -95,7 +101,7 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 		const problems = parsed.problems.slice(0, 1);
 		for (const candidate of templateCandidatesFor(uri)) {
 			const templateText = host.readText(candidate);
-			if (templateText === undefined) continue;
+			if (templateText === undefined || templateText.length > MAX_ANALYSED_LENGTH) continue;
 			const cf = formatOf(candidate);
 			let template: Template | undefined;
 			if (cf === 'bicep') template = bicep?.loadTemplate(candidate, templateText, overlay, { parameterFileUri: uri });
@@ -108,6 +114,26 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 	}
 	// JSON that is not a template: silent, unless it is broken JSON that looks like it wanted to be one.
 	return { kind: 'other', findings: [], problems: [] };
+}
+
+/**
+ * Whether JSON the parser could not read (too large, nested too deeply) looks like a deployment template or
+ * parameter file. Only the head of the text is read: its `$schema`, else `contentVersion` with `resources`.
+ */
+export function looksLikeArmJson(text: string): 'armTemplate' | 'armParameters' | undefined {
+	const head = text.slice(0, 64 * 1024);
+	const schema = /"\$schema"\s*:\s*"([^"]*)"/i.exec(head)?.[1];
+	if (schema !== undefined) return /deploymentParameters\.json/i.test(schema) ? 'armParameters' : /deploymentTemplate\.json/i.test(schema) ? 'armTemplate' : undefined;
+	return /"contentVersion"\s*:/i.test(head) && /"resources"\s*:/i.test(head) ? 'armTemplate' : undefined;
+}
+
+/** One problem for a document over MAX_ANALYSED_LENGTH that looks like a template; nothing for other files. */
+function tooLarge(uri: string, text: string, format: DocumentFormat | undefined): AnalysisResult {
+	const kind = format === 'json' ? looksLikeArmJson(text) : format === 'bicep' && bicep ? 'bicep' : format === 'bicepparam' && bicep ? 'bicepParams' : undefined;
+	if (!kind) return { kind: 'other', findings: [], problems: [] };
+	const mb = (n: number) => (n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
+	const message = `Cannot analyse this file: it is ${mb(text.length)} MB, more than the ${mb(MAX_ANALYSED_LENGTH)} MB the IoT Hub security baseline reads (ARM accepts templates of up to 4 MB).`;
+	return { kind, findings: [], problems: [{ message, location: { uri, span: { start: 0, end: 0 } }, severity: 'error' }] };
 }
 
 interface SuppressIn {

@@ -25,10 +25,23 @@ export function memoryHost(files: Record<string, string>): Host {
 	};
 }
 
+/**
+ * Longest document the analysis reads (UTF-16 code units, about characters). ARM refuses templates over
+ * 4 MB; parsing and evaluating a 20 MB one takes seconds and over a gigabyte of memory. A larger document
+ * gets one problem when it looks like a template (nothing otherwise); a larger parameter file or linked
+ * document read through the host is treated as absent.
+ */
+export const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;
+
 /** Resolve a relative path (module path, `using` path, parameter-file name) against a document URI. */
 export function resolveUri(base: string, relative: string): string | undefined {
 	try {
-		return new URL(relative, base).toString();
+		const from = new URL(base);
+		const to = new URL(relative, from);
+		// Only a path on the same scheme and host names a local document: `https://...` (a Bicep module path
+		// is never fetched) or `//host/share/m.bicep` (a UNC path, i.e. SMB, on Windows) is not handed to the host.
+		if (to.protocol !== from.protocol || to.host !== from.host) return undefined;
+		return to.toString();
 	} catch {
 		return undefined;
 	}

@@ -1,5 +1,5 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { baseName, siblingUri, type Host } from '../host';
+import { baseName, MAX_ANALYSED_LENGTH, siblingUri, type Host } from '../host';
 import type { Location, Output, Parameter, Problem, Resource, Template, Value } from '../types';
 import type { ArmEvalContext } from './expression';
 import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
@@ -145,6 +145,9 @@ interface Scope {
 
 const STEP_BUDGET = 2_000_000;
 const MAX_NESTED_DEPTH = 10;
+/** Child resources nested deeper than this (inside `resources` of resources) are not read. */
+const MAX_CHILD_DEPTH = 32;
+const childLevels = new WeakMap<Resource, number>();
 
 /** Load an ARM JSON deployment template into the common model. Returns undefined for non-template JSON. */
 export function loadArmTemplate(uri: string, text: string, host: Host, opts: ArmLoadOptions = {}): Template | undefined {
@@ -166,7 +169,7 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 	const pfUri = opts.parameterFileUri ?? defaultParameterFileFor(uri);
 	if (pfUri && !opts.suppliedParameters) {
 		const pfText = host.readText(pfUri);
-		if (pfText !== undefined) {
+		if (pfText !== undefined && pfText.length <= MAX_ANALYSED_LENGTH) {
 			const pf = readParameterFile(pfUri, pfText);
 			texts.set(pfUri, pfText);
 			parameterFiles.push(pfUri);
@@ -381,9 +384,11 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	};
 	template.resources.push(resource);
 
-	// Nested child resources.
+	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
+	const level = parent ? (childLevels.get(parent) ?? 0) + 1 : 0;
+	childLevels.set(resource, level);
 	const children = prop(node, 'resources');
-	if (children?.type === 'array') {
+	if (children?.type === 'array' && level < MAX_CHILD_DEPTH) {
 		const key = propKey(node, 'resources');
 		(children.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth));
 	}

@@ -30,6 +30,9 @@ const MAX_INSTANCES = 64;
 /** Evaluation steps for a whole load (the template and all its modules); each document has its own cap too. */
 const SESSION_STEPS = 1_000_000;
 
+/** Longer texts skip the whole-file parse (when no tree is given) and are read statement by statement. */
+const WHOLE_PARSE_MAX_CHARS = 100_000;
+
 const REGISTRY_MODULE = /^(br|ts)[:/]/i;
 
 /** Deletes a load's trees once nothing lazy refers to them any more. */
@@ -375,7 +378,8 @@ export function loadBicepTemplate(uri: string, text: string, host: Host, opts: L
 	};
 	try {
 		// The model may be read after the caller has moved on to a newer tree: it owns a copy (cheap, shared).
-		const tree = opts.tree ? opts.tree.copy() : parseBicep(text);
+		// Large texts are read statement by statement: linear, where one whole-file parse is superlinear.
+		const tree = opts.tree ? opts.tree.copy() : text.length > WHOLE_PARSE_MAX_CHARS ? undefined : parseBicep(text);
 		let statements: Node[];
 		let problem: Problem | undefined;
 		if (tree) {
@@ -385,12 +389,11 @@ export function loadBicepTemplate(uri: string, text: string, host: Host, opts: L
 			statements = top.nodes;
 			problem = problemAt(uri, text, tree);
 		} else {
-			// The whole-file parse was cut off (hostile text): read what can be read statement by statement.
+			// A large text, or the whole-file parse was cut off (hostile text): read statement by statement.
 			const pieces = parseStatements(text);
 			session.adopt(pieces.trees);
 			statements = pieces.nodes;
-			const span = pieces.broken ?? { start: 0, end: Math.min(1, text.length) };
-			problem = { message: 'Syntax error: this text could not be parsed', location: { uri, span }, severity: 'error' };
+			if (pieces.broken) problem = { message: 'Syntax error: this text could not be parsed', location: { uri, span: pieces.broken }, severity: 'error' };
 		}
 		const overrides = readParameterFile(uri, session, opts.parameterFileUri, template);
 		const inst = instantiate(uri, text, statements, problem, overrides, session, [uri], 0, { via: [], inLoop: false });

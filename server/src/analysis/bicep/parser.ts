@@ -67,21 +67,20 @@ function requireParser(): Parser {
 	return parser;
 }
 
-// Parse time guard. Valid Bicep parses in time that grows with the text (quadratically through member
-// expressions, see the notes: 10,000 lines take 1-3 s), but tree-sitter's error recovery can spend seconds
-// on a few KB of hostile text (a thousand `{"a":` in a row). A parse that runs past an allowance for its
-// length (generous for valid text of that size) is cancelled; the adapter then reads the text statement
-// by statement (parseStatements), each statement with its own small allowance.
+// Parse time guard. Valid Bicep parses in time that grows faster than the text (member expressions cost
+// O(file length) each, see the notes: 10,000 lines take 1-3 s), and tree-sitter's error recovery can spend
+// seconds on a few KB of hostile text (a thousand `{"a":` in a row). A parse that runs past an allowance
+// for its length is cancelled; the adapter then reads the text statement by statement (parseStatements),
+// which is linear and bounds every statement on its own. Large texts go that way directly (see adapter).
 const PARSE_BASE_MS = 100;
-const PARSE_MS_PER_CHAR = 0.01;
-const PARSE_MS_PER_CHAR_SQUARED = 1e-7;
+const PARSE_MS_PER_CHAR = 0.005;
 
 /** With errors found: statement-wise reading (parseStatements) is cheaper than long error recovery. */
 const PARSE_ERROR_BASE_MS = 30;
 const PARSE_ERROR_MS_PER_CHAR = 0.002;
 
 function parseAllowanceMs(chars: number): number {
-	return PARSE_BASE_MS + PARSE_MS_PER_CHAR * chars + PARSE_MS_PER_CHAR_SQUARED * chars * chars;
+	return PARSE_BASE_MS + PARSE_MS_PER_CHAR * chars;
 }
 
 /** parser.parse with the time guard; null when cancelled (the parser is reset for the next document). */
@@ -302,14 +301,18 @@ export function parseStatements(text: string, opts: MaskOptions = {}): { nodes: 
 	for (let k = 0; k < starts.length; k++) {
 		const start = starts[k];
 		const end = k + 1 < starts.length ? starts[k + 1] : masked.length;
-		if (masked.slice(start, end).trim() === '') continue;
-		if (!STATEMENT_START.test(masked.slice(start, start + 16)) && !/^\s*(?:\/\/[^\n]*\n\s*)*(?:[A-Za-z_@#]|$)/.test(masked.slice(start, start + 256))) {
-			// Text before the first statement that does not start like one: no declaration to find there.
-			broken ??= { start, end: Math.min(end, start + 1) };
-			continue;
-		}
+		if (k === 0 && !STATEMENT_START.test(masked.slice(start, start + 16))) {
+			// Text before the first statement: comments, or something that does not start like a statement
+			// (no declaration to find there, and error recovery on it is what was too slow).
+			const head = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(masked.slice(start, end))![0].length;
+			if (start + head >= end) continue;
+			if (!/[A-Za-z_@#]/.test(masked[start + head])) {
+				broken ??= { start: start + head, end: start + head + 1 };
+				continue;
+			}
+		} else if (masked.slice(start, end).trim() === '') continue;
 		const range: Range = { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
-		const pieceDeadline = Math.min(deadline, performance.now() + PIECE_BASE_MS + PARSE_MS_PER_CHAR * (end - start));
+		const pieceDeadline = Math.min(deadline, performance.now() + PIECE_BASE_MS + 2 * PARSE_MS_PER_CHAR * (end - start));
 		const pieceStart = performance.now();
 		const cancel = ((state: ParseState): boolean => {
 			const now = performance.now();

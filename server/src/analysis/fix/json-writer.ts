@@ -48,21 +48,44 @@ function toEdits(text: string, edits: { offset: number; length: number; content:
  */
 const MAX_FORMATTED_LINES = 1000;
 
-function modifyAt(text: string, path: JSONPath, value: unknown): TextEdit[] | undefined {
+/**
+ * `text` may be the text of one object cut out of the document (see inObject): `doc` is then the whole
+ * document and `base` the offset of `text` in it, so the decision to format looks at the real lines.
+ */
+function modifyAt(text: string, path: JSONPath, value: unknown, doc: { text: string; base: number } = { text, base: 0 }): TextEdit[] | undefined {
 	try {
 		const raw = modify(text, path, value, {});
 		if (raw.length === 0) return undefined;
-		const from = text.lastIndexOf('\n', raw[0].offset - 1) + 1;
-		const nl = text.indexOf('\n', raw[0].offset + raw[0].length);
-		const to = nl < 0 ? text.length : nl;
-		const wholeDocument = from === 0 && text.slice(to).trim() === '';
+		const real = doc.text;
+		const from = real.lastIndexOf('\n', doc.base + raw[0].offset - 1) + 1;
+		const nl = real.indexOf('\n', doc.base + raw[0].offset + raw[0].length);
+		const to = nl < 0 ? real.length : nl;
+		const wholeDocument = from === 0 && real.slice(to).trim() === '';
 		if (to - from > MAX_FORMATTED_LINES || wholeDocument) return toEdits(text, raw);
-		const edits = modify(text, path, value, { formattingOptions: detectFormatting(text) });
+		const edits = modify(text, path, value, { formattingOptions: detectFormatting(real) });
 		return edits.length > 0 ? toEdits(text, edits) : undefined;
 	} catch {
 		// modify throws when the path runs through a non-object (e.g. a string where an object is expected).
 		return undefined;
 	}
+}
+
+/**
+ * Compute edits on the text of one object instead of the whole document: jsonc parses all the text it is
+ * given, so with the whole document every fix cost a full parse (a large template with many findings took
+ * time quadratic in its size). The object's text is prefixed with its line's indentation, so formatting
+ * nests the same; an edit that would touch that prefix (not the document's text) gives up.
+ */
+function inObject(text: string, span: { start: number; end: number }, edit: (objectText: string, base: number) => TextEdit[] | undefined): TextEdit[] | undefined {
+	if (text[span.start] !== '{' || text[span.end - 1] !== '}') return undefined;
+	const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+	let i = lineStart;
+	while (i < span.start && (text[i] === ' ' || text[i] === '\t')) i++;
+	const indent = text.slice(lineStart, i);
+	const base = span.start - indent.length;
+	const edits = edit(indent + text.slice(span.start, span.end), base);
+	if (!edits || edits.some((e) => e.span.start < indent.length)) return undefined;
+	return edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: e.newText }));
 }
 
 /**
@@ -97,11 +120,11 @@ export const jsonWriter: FormatWriter = {
 		let nested: JsonValue = value;
 		// jsonc `modify` creates missing parents itself, but only along one path; build the rest as a value.
 		for (let i = keys.length - 1; i >= 1; i--) nested = { [keys[i]]: nested };
-		return modifyAt(text, [...object.jsonPath, keys[0]], nested);
+		return inObject(text, object.span, (t, base) => modifyAt(t, [keys[0]], nested, { text, base })) ?? modifyAt(text, [...object.jsonPath, keys[0]], nested);
 	},
 	removeFromObject(text: string, object: Origin, key: string): TextEdit[] | undefined {
 		if (!object.jsonPath) return undefined;
-		return removeAt(text, [...object.jsonPath, key]);
+		return inObject(text, object.span, (t) => removeAt(t, [key])) ?? removeAt(text, [...object.jsonPath, key]);
 	},
 	setApiVersion(template: Template, resource: Resource, version: string): TextEdit[] | undefined {
 		if (resource.apiVersionSite) return [{ span: resource.apiVersionSite.span, newText: JSON.stringify(version) }];

@@ -71,13 +71,13 @@ function replaceValue(template: Template, resource: Resource, origin: Origin | u
 		const writer = writerFor(origin.format);
 		const text = template.texts.get(origin.uri);
 		if (!writer || text === undefined) return undefined;
-		return { [origin.uri]: [{ span: origin.span, newText: writer.literal(value, text) }] };
+		return { [origin.uri]: [{ span: origin.span, newText: writer.literal(value, text, origin.span.start) }] };
 	}
 	if (site && within(site.uri, site.span, resource.site)) {
 		const writer = writerFor(resource.format);
 		const text = template.texts.get(site.uri);
 		if (!writer || text === undefined) return undefined;
-		return { [site.uri]: [{ span: site.span, newText: writer.literal(value, text) }] };
+		return { [site.uri]: [{ span: site.span, newText: writer.literal(value, text, site.span.start) }] };
 	}
 	return undefined;
 }

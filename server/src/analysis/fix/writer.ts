@@ -9,7 +9,7 @@ import type { Origin, Output, Parameter, Resource, SourceFormat, Template } from
 export interface FormatWriter {
 	format: SourceFormat;
 	/** A literal in this format, in the document's own style (Bicep quote style, JSON). */
-	literal(value: JsonValue, text: string): string;
+	literal(value: JsonValue, text: string, at?: number): string;
 	/**
 	 * Insert `keys` (a path of one or more keys, creating nested objects) with `value` into the object
 	 * literal at `object.span` (ARM: `object.jsonPath` is the object's path from the document root).
