@@ -1,4 +1,4 @@
-import type { Finding, RelatedInformation } from './findings';
+import type { Finding, Fix, RelatedInformation } from './findings';
 import { resolveSuggestion } from './fix/resolve';
 import { ResourceView, levelOf, type Prop, type ReportDescriptor, type Rule } from './rule';
 import type { Location, Resource, Severity, Template } from './types';
@@ -134,12 +134,8 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 		related.push({ location: inner, message: 'The resource is declared here.' });
 	}
 	const message = format(rule.messages[d.messageId] ?? d.messageId, d.data);
-	const fixes = [];
-	for (const s of d.suggest ?? []) {
-		const fix = resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion');
-		if (fix) fixes.push(fix);
-	}
-	return {
+	const suggestions = d.suggest ?? [];
+	const finding: Finding = {
 		ruleId: rule.id,
 		messageId: d.messageId || undefined,
 		control: rule.mcsb,
@@ -147,8 +143,27 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 		message,
 		location,
 		related,
-		fixes,
+		fixes: [],
 		resourceName: view?.name,
 		resourceType: view?.type,
 	};
+	if (suggestions.length > 0) {
+		// Writing a fix's text edits costs as much as a small re-parse (jsonc modify re-reads the document),
+		// and most findings are never fixed: resolve them when someone first asks (a code action, a report).
+		let fixes: Fix[] | undefined;
+		Object.defineProperty(finding, 'fixes', {
+			enumerable: true,
+			configurable: true,
+			get(): Fix[] {
+				fixes ??= suggestions
+					.map((s) => resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion'))
+					.filter((f): f is Fix => f !== undefined);
+				return fixes;
+			},
+			set(value: Fix[]) {
+				fixes = value;
+			},
+		});
+	}
+	return finding;
 }
