@@ -1,3 +1,4 @@
+import { trimTrailingSlashes } from '../server/src/analysis/arm/expression';
 import { builtInRoles, builtInRole } from '../server/src/analysis/data/roles';
 import { defineRule, type RuleContext } from '../server/src/analysis/rule';
 import { arrayEntries } from './support/hub-entries';
@@ -59,7 +60,7 @@ function hubOf(ctx: RuleContext): { hub: string } | 'unknown' | undefined {
 	const id = parseResourceId(scope.value);
 	if (id) {
 		const segments = id.path.split('/');
-		return segments.length === 3 && `${segments[0]}/${segments[1]}` === HUB_TYPE ? { hub: scope.value.trim().replace(/\/+$/, '').split('/').pop() as string } : undefined;
+		return segments.length === 3 && `${segments[0]}/${segments[1]}` === HUB_TYPE ? { hub: trimTrailingSlashes(scope.value.trim()).split('/').pop() as string } : undefined;
 	}
 	// languageVersion 2.0: a symbolic name of the template.
 	const target = ctx.template.resources.find((x) => x.symbolicName === scope.value && x.site.uri === r.site.uri);

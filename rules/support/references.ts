@@ -5,6 +5,7 @@
 // ARM child resources all end up as the same identity. What cannot be evaluated is `unknown`: neither a pass
 // nor a finding.
 
+import { trimTrailingSlashes } from '../../server/src/analysis/arm/expression';
 import { member, type ResourceView } from '../../server/src/analysis/rule';
 import type { Resource, Template, Value } from '../../server/src/analysis/types';
 
@@ -30,7 +31,7 @@ function scopePart(s: string | undefined): string | undefined {
  * `/providers/...`, or the provider-relative `NS/type/name` ARM uses for `scope`. Undefined for anything else.
  */
 export function parseResourceId(text: string): Identity | undefined {
-	const s = text.trim().replace(/\/+$/, '');
+	const s = trimTrailingSlashes(text.trim());
 	let rest: string;
 	let subscription: string | undefined;
 	let resourceGroup: string | undefined;
