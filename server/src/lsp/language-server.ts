@@ -377,6 +377,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		const result = currentAnalysis(doc);
 		const positions = positionsFor(doc, result);
 		const actions: CodeAction[] = [];
+		const ruleWideOffered = new Set<string>();
 		if (wantQuickFix) {
 			for (const d of ours) {
 				const finding = findingFor(d, result, positions);
@@ -385,6 +386,11 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 				const suppress = result.template && suppressionFix(result.template, doc.uri, doc.getText(), finding);
 				const action = suppress && suppressAction(suppress, d, positions, publicUri);
 				if (action) actions.push(action);
+				const ruleWide = !ruleWideOffered.has(finding.ruleId) && fixAllOfRule(finding.ruleId, result, d, positions);
+				if (ruleWide) {
+					ruleWideOffered.add(finding.ruleId);
+					actions.push(ruleWide);
+				}
 			}
 		}
 		if (wantQuickFix && canShowRuleDoc) actions.push(...ruleDocActions(ours, (id) => rules.some((r) => r.id === id)));
@@ -400,6 +406,19 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 			}
 		}
 		return actions;
+	}
+
+	/**
+	 * "Fix all <rule> problems in this file", beside a rule's quick fix when the rule has more than one fixable
+	 * finding. The user picks the rule by name, so its suggestions are included; overlapping fixes wait.
+	 */
+	function fixAllOfRule(ruleId: string, result: AnalysisResult, d: Diagnostic, positions: PositionResolver): CodeAction | undefined {
+		const same = result.findings.filter((f) => f.ruleId === ruleId && !f.suppression && f.fixes.length > 0);
+		if (same.length < 2) return undefined;
+		const fixes = selectFixAll(same, true);
+		if (fixes.length < 2) return undefined;
+		const edit = toWorkspaceEdit(mergeFixes(fixes), positions, publicUri);
+		return edit ? { title: `Fix all ${fixes.length} ${ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit } : undefined;
 	}
 
 	/** The finding a diagnostic was made from: by the index it carries, else by rule, range and message. */
