@@ -64,6 +64,11 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 	if (isIgnored(opts.config, uri)) return { kind: 'other', findings: [], problems: [], ignored: true };
 	const format = formatOf(uri, languageId);
 	if (text.length > MAX_ANALYSED_LENGTH) return tooLarge(uri, text, format);
+	// Source text never holds NUL: a binary file named .bicep would only send the grammar into seconds of
+	// error recovery, so it gets one clear problem instead (binary .json is simply not a template).
+	if ((format === 'bicep' || format === 'bicepparam') && text.slice(0, 8192).includes('\u0000')) {
+		return { kind: 'other', findings: [], problems: [{ message: 'Cannot analyse this file: it contains binary data (NUL bytes), not Bicep source.', location: { uri, span: { start: 0, end: 0 } }, severity: 'error' }] };
+	}
 	const suppress = suppressor(rules, opts);
 	if (format === 'bicep') {
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
