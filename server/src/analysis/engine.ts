@@ -90,6 +90,13 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 	return findings;
 }
 
+/** A fix on a resource depends on its apiVersion unless it is the fix that changes it. */
+function claimApiVersion(fix: Fix, api: Location | undefined): Fix {
+	if (!api) return fix;
+	const touchesApi = (fix.edits[api.uri] ?? []).some((e) => e.span.start <= api.span.end && api.span.start <= e.span.end);
+	return touchesApi ? fix : { ...fix, claims: { [api.uri]: [api.span] } };
+}
+
 function describe(view: ResourceView): string {
 	const kind = view.isType('Microsoft.Devices/IotHubs') ? 'IoT Hub' : view.isType('Microsoft.Devices/provisioningServices') ? 'DPS' : view.type;
 	return `${kind} '${view.name}'`;
@@ -157,7 +164,8 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 			get(): Fix[] {
 				fixes ??= suggestions
 					.map((s) => resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion'))
-					.filter((f): f is Fix => f !== undefined);
+					.filter((f): f is Fix => f !== undefined)
+					.map((f) => claimApiVersion(f, view?.resource.apiVersionSite));
 				return fixes;
 			},
 			set(value: Fix[]) {

@@ -81,6 +81,11 @@ export interface Fix {
 	kind: 'safe' | 'suggestion';
 	ruleId: string;
 	edits: { [uri: string]: TextEdit[] };
+	/**
+	 * Text the fix depends on without editing it: the resource's apiVersion, since what a fix writes can depend
+	 * on it (`identityType` in old previews). Fix-all must not combine it with a fix that edits that text.
+	 */
+	claims?: { [uri: string]: Span[] };
 }
 
 export interface RelatedInformation {

@@ -64,21 +64,30 @@ function conflicts(a: Span, b: Span): boolean {
  */
 export function selectFixAll(findings: Finding[], includeSuggestions: boolean): Fix[] {
 	const taken = new Map<string, Span[]>();
+	// Spans chosen fixes depend on without editing (a resource's apiVersion): no other fix may edit them.
+	const claimed = new Map<string, Span[]>();
+	const hits = (map: Map<string, Span[]>, uri: string, span: Span) => (map.get(uri) ?? []).some((t) => conflicts(t, span));
 	const chosen: Fix[] = [];
-	for (const finding of findings) {
+	// Fixes that change an apiVersion go first: fixes written for the old version then wait for the next
+	// analysis, which offers them for the new version (Array.prototype.sort is stable).
+	const ordered = [...findings].sort((a, b) => (a.fixes[0]?.claims ? 1 : 0) - (b.fixes[0]?.claims ? 1 : 0));
+	for (const finding of ordered) {
 		// A suppressed finding is not shown, so nothing is fixed behind the user's back.
 		if (finding.suppression) continue;
 		for (const fix of finding.fixes) {
 			if (fix.kind !== 'safe' && !includeSuggestions) continue;
 			const entries = Object.entries(fix.edits).filter(([, l]) => l.length > 0);
 			if (entries.length === 0) continue;
-			const clash = entries.some(([uri, list]) => list.some((e) => (taken.get(uri) ?? []).some((t) => conflicts(t, e.span))));
+			const clash =
+				entries.some(([uri, list]) => list.some((e) => hits(taken, uri, e.span) || hits(claimed, uri, e.span))) ||
+				Object.entries(fix.claims ?? {}).some(([uri, spans]) => spans.some((s) => hits(taken, uri, s)));
 			if (clash) continue;
 			for (const [uri, list] of entries) {
 				const spans = taken.get(uri) ?? [];
 				for (const e of list) spans.push(e.span);
 				taken.set(uri, spans);
 			}
+			for (const [uri, spans] of Object.entries(fix.claims ?? {})) claimed.set(uri, [...(claimed.get(uri) ?? []), ...spans]);
 			chosen.push(fix);
 			// One fix per finding: the alternatives fix the same thing differently.
 			break;
