@@ -118,8 +118,12 @@ export function valueSize(v: Value): number {
 	return n;
 }
 
-/** Plain JS value of a fully known Value, or undefined when any part is unknown. */
-export function toPlain(v: Value): unknown {
+/** Deeper values than this are treated as unknown (the evaluators cap nesting well below it). */
+const MAX_PLAIN_DEPTH = 200;
+
+/** Plain JS value of a fully known Value, or undefined when any part is unknown (or absurdly deep). */
+export function toPlain(v: Value, depth = 0): unknown {
+	if (depth > MAX_PLAIN_DEPTH) return undefined;
 	switch (v.kind) {
 		case 'string':
 		case 'number':
@@ -132,7 +136,7 @@ export function toPlain(v: Value): unknown {
 		case 'array': {
 			const out: unknown[] = [];
 			for (const item of v.items) {
-				const p = toPlain(item);
+				const p = toPlain(item, depth + 1);
 				if (p === undefined) return undefined;
 				out.push(p);
 			}
@@ -141,7 +145,7 @@ export function toPlain(v: Value): unknown {
 		case 'object': {
 			const out: Record<string, unknown> = {};
 			for (const e of v.entries.values()) {
-				const p = toPlain(e.value);
+				const p = toPlain(e.value, depth + 1);
 				if (p === undefined) return undefined;
 				out[e.key] = p;
 			}

@@ -5,7 +5,7 @@
 // Anything only known at deployment (resourceGroup(), reference(), listKeys(), module outputs...) is
 // `unknown` with a reason. A shared step budget and a depth cap bound hostile input; nothing here throws.
 
-import { MAX_VALUE_SIZE, valueSize } from '../rule';
+import { MAX_VALUE_SIZE, toPlain, valueSize } from '../rule';
 import type { ObjectEntry, Origin, Span, Value, ValueSource } from '../types';
 import type { SyntaxNode as Node } from './syntax';
 
@@ -251,40 +251,8 @@ function stringify(v: Value, depth = 0): string | undefined {
 		case 'unknown':
 			return undefined;
 		default: {
-			const plain = toJson(v, depth);
+			const plain = toPlain(v, depth);
 			return plain === undefined ? undefined : JSON.stringify(plain);
-		}
-	}
-}
-
-function toJson(v: Value, depth = 0): unknown {
-	if (depth > MAX_DEPTH) return undefined;
-	switch (v.kind) {
-		case 'string':
-		case 'number':
-		case 'boolean':
-			return v.value;
-		case 'null':
-			return null;
-		case 'unknown':
-			return undefined;
-		case 'array': {
-			const out: unknown[] = [];
-			for (const i of v.items) {
-				const p = toJson(i, depth + 1);
-				if (p === undefined) return undefined;
-				out.push(p);
-			}
-			return out;
-		}
-		case 'object': {
-			const out: Record<string, unknown> = {};
-			for (const e of v.entries.values()) {
-				const p = toJson(e.value, depth + 1);
-				if (p === undefined) return undefined;
-				out[e.key] = p;
-			}
-			return out;
 		}
 	}
 }
