@@ -8,6 +8,11 @@ import { META_RULE_IDS, applySuppressions } from './suppressions';
 import type { DocumentKind, Problem, SourceFormat, Template } from './types';
 
 export interface AnalyzeOptions extends EngineConfig {
+	/**
+	 * The language server's incremental parse of an open Bicep document (tree-sitter reuses the unchanged
+	 * parts of the previous tree); without it the text is parsed from scratch.
+	 */
+	bicepTree?(uri: string, text: string): unknown;
 	/** Explicit parameter file for the template (setting / CLI flag). */
 	parameterFileUri?: string;
 	/** Cached ARM parse of the text (the server keeps one per document version). */
@@ -37,7 +42,7 @@ export type DocumentFormat = 'json' | 'bicep' | 'bicepparam';
 
 /** A Bicep front end plugs in here so the JSON path never loads the grammar. */
 export interface BicepFrontEnd {
-	loadTemplate(uri: string, text: string, host: Host, opts: { parameterFileUri?: string }): Template;
+	loadTemplate(uri: string, text: string, host: Host, opts: { parameterFileUri?: string; tree?: unknown }): Template;
 	/** For a .bicepparam document: the template it uses, or undefined. */
 	usingTarget(uri: string, text: string): string | undefined;
 }
@@ -72,7 +77,7 @@ export function analyzeDocument(uri: string, text: string, host: Host, rules: Ru
 	const suppress = suppressor(rules, opts);
 	if (format === 'bicep') {
 		if (!bicep) return { kind: 'other', findings: [], problems: [] };
-		const template = bicep.loadTemplate(uri, text, host, { parameterFileUri: opts.parameterFileUri });
+		const template = bicep.loadTemplate(uri, text, host, { parameterFileUri: opts.parameterFileUri, tree: opts.bicepTree?.(uri, text) });
 		const problems = template.problems.slice(0, 1);
 		return { kind: 'bicep', template, findings: suppress(runRules(template, rules, opts), { uri, text, format: 'bicep', template, complete: problems.length === 0 }), problems };
 	}

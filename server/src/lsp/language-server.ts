@@ -22,6 +22,8 @@ import { allRules } from '../../../rules';
 import { analyzeDocument, formatOf, type AnalysisResult, type AnalyzeOptions } from '../analysis/analyze';
 import type { ParsedJson } from '../analysis/arm/loader';
 import { parseJson } from '../analysis/arm/loader';
+import { WHOLE_PARSE_MAX_CHARS } from '../analysis/bicep/adapter';
+import { BicepDocumentCache } from '../analysis/bicep/parser';
 import { CONFIG_FILE_NAME, configParameterFile, findConfig, loadConfig } from '../analysis/config';
 import { baseName, type Host } from '../analysis/host';
 import type { Rule } from '../analysis/rule';
@@ -102,6 +104,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 	/** The client runs `iothubBaseline.showRuleDoc` (the VS Code extension announces it). */
 	let canShowRuleDoc = false;
 	let bicepReady = false;
+	// One tree per open Bicep document, re-parsed incrementally: a keystroke costs a few milliseconds of
+	// tree-sitter work instead of a full parse (the cache diffs the old and new text itself).
+	const bicepTrees = new BicepDocumentCache();
 	let resolveSettings!: () => void;
 	let settingsTimeout: NodeJS.Timeout | undefined;
 	const settingsLoaded = new Promise<void>((resolve) => {
@@ -215,6 +220,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 			// The parse is kept per version: re-analyses caused by other documents or settings reuse it.
 			if (state.parsed?.version !== doc.version) state.parsed = { version: doc.version, value: parseJson(doc.uri, doc.getText()) };
 			opts.parsedJson = state.parsed.value;
+		} else if (bicepReady && formatOf(doc.uri, doc.languageId) === 'bicep' && doc.getText().length <= WHOLE_PARSE_MAX_CHARS) {
+			// Longer files are read statement by statement by the adapter, which beats any whole-file parse.
+			opts.bicepTree = (uri, text) => (uri === doc.uri ? bicepTrees.update(uri, text) : undefined);
 		}
 		counts.set(doc.uri, (counts.get(doc.uri) ?? 0) + 1);
 		totalAnalyses++;
@@ -546,6 +554,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 			const state = states.get(uri);
 			if (state?.timer) clearTimeout(state.timer);
 			states.delete(uri);
+			bicepTrees.delete(uri);
 			if (openByKey.get(uriKey(uri)) === uri) openByKey.delete(uriKey(uri));
 			clear(uri);
 			// Documents that read this one now read it from disk.

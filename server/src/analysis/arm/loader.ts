@@ -207,7 +207,8 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 			name,
 			type,
 			secure: !!type && /^secure(string|object)$/i.test(type),
-			defaultValue: defaultNode ? jsonToValue(defaultNode, [...path, propKey(v, 'defaultValue')], ctx) : undefined,
+			// Without a supplied value the value in effect is the default itself: evaluate it once.
+			defaultValue: !defaultNode ? undefined : scope.supplied.has(name.toLowerCase()) ? jsonToValue(defaultNode, [...path, propKey(v, 'defaultValue')], ctx) : parameterValue(scope, name),
 			allowedValues: allowedNode?.type === 'array' ? (allowedNode.children ?? []).map((c, i) => jsonToValue(c, [...path, propKey(v, 'allowedValues'), i], ctx)) : undefined,
 			nullable: false,
 			nameSpan: { start: k.offset + 1, end: k.offset + k.length - 1 },

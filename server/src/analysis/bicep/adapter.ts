@@ -31,7 +31,7 @@ const MAX_INSTANCES = 64;
 const SESSION_STEPS = 1_000_000;
 
 /** Longer texts skip the whole-file parse (when no tree is given) and are read statement by statement. */
-const WHOLE_PARSE_MAX_CHARS = 100_000;
+export const WHOLE_PARSE_MAX_CHARS = 100_000;
 
 const REGISTRY_MODULE = /^(br|ts)[:/]/i;
 
