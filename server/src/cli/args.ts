@@ -64,35 +64,7 @@ const LEVELS: readonly Severity[] = ['off', 'info', 'warning', 'error'];
  */
 export function parseArgs(argv: readonly string[], knownRules: readonly string[]): CliOptions {
 	const opts: CliOptions = { format: 'text', includeSuppressed: false, reportUnknown: false, levels: {}, color: undefined, quiet: false, help: false, version: false, paths: [] };
-	const seen = new Set<string>();
-	let i = 0;
-	const once = (name: string) => {
-		if (seen.has(name)) throw new UsageError(`option '${name}' given more than once`);
-		seen.add(name);
-	};
-	while (i < argv.length) {
-		const arg = argv[i++];
-		if (arg === '--') {
-			opts.paths.push(...argv.slice(i));
-			break;
-		}
-		if (!arg.startsWith('-') || arg === '-') {
-			if (arg === '-') throw new UsageError("reading from standard input is not supported; name a file or directory");
-			opts.paths.push(arg);
-			continue;
-		}
-		// `--name=value` and `--name value` both work for options that take a value.
-		const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-		const name = eq > 0 ? arg.slice(0, eq) : arg;
-		const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-		const value = (): string => {
-			if (inline !== undefined) return inline;
-			if (i >= argv.length) throw new UsageError(`option '${name}' needs a value`);
-			return argv[i++];
-		};
-		const flag = () => {
-			if (inline !== undefined) throw new UsageError(`option '${name}' takes no value`);
-		};
+	scanArgs(argv, opts.paths, ({ name, value, flag, once }) => {
 		switch (name) {
 			case '-f':
 			case '--format': {
@@ -126,13 +98,8 @@ export function parseArgs(argv: readonly string[], knownRules: readonly string[]
 				opts.reportUnknown = true;
 				break;
 			case '--rule': {
-				const spec = value();
-				const m = /^([^=]+)=(.*)$/.exec(spec);
-				if (!m) throw new UsageError(`--rule expects ID=LEVEL, got '${spec}'`);
-				const [, id, level] = m;
-				if (!knownRules.includes(id)) throw new UsageError(`unknown rule '${id}' in --rule`);
-				if (!LEVELS.includes(level as Severity)) throw new UsageError(`unknown level '${level}' for rule '${id}' (expected ${LEVELS.join(', ')})`);
-				opts.levels[id] = level as Severity;
+				const [id, level] = parseRuleLevel(value(), knownRules);
+				opts.levels[id] = level;
 				break;
 			}
 			case '--no-color':
@@ -168,14 +135,76 @@ export function parseArgs(argv: readonly string[], knownRules: readonly string[]
 			default:
 				throw new UsageError(`unknown option '${name}'`);
 		}
-	}
+	});
 	if (opts.help || opts.version) return opts;
 	if (opts.paths.length === 0) throw new UsageError('no PATH given (see --help)');
 	if (opts.parameters !== undefined && opts.paths.length !== 1) throw new UsageError('--parameters needs exactly one template PATH');
 	return opts;
 }
 
-function nonEmpty(name: string, v: string): string {
+export interface ArgOption {
+	/** The option as written, without an inline `=value`. */
+	name: string;
+	/** The option's value: inline (`--name=value`) or the next argument. */
+	value(): string;
+	/** Assert the option takes no value. */
+	flag(): void;
+	/** Assert an option (by its canonical name) is given at most once. */
+	once(canonical: string): void;
+}
+
+/**
+ * Walk argv shared by the lint and report commands: plain arguments (and everything after `--`) go to
+ * `paths`; each option goes to `onOption`, which throws UsageError for names it does not know.
+ */
+export function scanArgs(argv: readonly string[], paths: string[], onOption: (option: ArgOption) => void): void {
+	const seen = new Set<string>();
+	const once = (name: string) => {
+		if (seen.has(name)) throw new UsageError(`option '${name}' given more than once`);
+		seen.add(name);
+	};
+	let i = 0;
+	while (i < argv.length) {
+		const arg = argv[i++];
+		if (arg === '--') {
+			paths.push(...argv.slice(i));
+			break;
+		}
+		if (!arg.startsWith('-') || arg === '-') {
+			if (arg === '-') throw new UsageError('reading from standard input is not supported; name a file or directory');
+			paths.push(arg);
+			continue;
+		}
+		// `--name=value` and `--name value` both work for options that take a value.
+		const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+		const name = eq > 0 ? arg.slice(0, eq) : arg;
+		const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+		onOption({
+			name,
+			value: () => {
+				if (inline !== undefined) return inline;
+				if (i >= argv.length) throw new UsageError(`option '${name}' needs a value`);
+				return argv[i++];
+			},
+			flag: () => {
+				if (inline !== undefined) throw new UsageError(`option '${name}' takes no value`);
+			},
+			once,
+		});
+	}
+}
+
+/** `--rule ID=LEVEL`, checked against the known rule ids and the levels. */
+export function parseRuleLevel(spec: string, knownRules: readonly string[]): [string, Severity] {
+	const m = /^([^=]+)=(.*)$/.exec(spec);
+	if (!m) throw new UsageError(`--rule expects ID=LEVEL, got '${spec}'`);
+	const [, id, level] = m;
+	if (!knownRules.includes(id)) throw new UsageError(`unknown rule '${id}' in --rule`);
+	if (!LEVELS.includes(level as Severity)) throw new UsageError(`unknown level '${level}' for rule '${id}' (expected ${LEVELS.join(', ')})`);
+	return [id, level as Severity];
+}
+
+export function nonEmpty(name: string, v: string): string {
 	if (v === '') throw new UsageError(`option '${name}' needs a value`);
 	return v;
 }

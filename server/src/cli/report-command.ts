@@ -14,7 +14,7 @@ import { renderMarkdown } from '../analysis/report/markdown';
 import { catalogIds } from '../analysis/suppressions';
 import type { Severity } from '../analysis/types';
 import { allRules } from '../../../rules/index';
-import { UsageError } from './args';
+import { UsageError, nonEmpty, parseRuleLevel, scanArgs } from './args';
 import { collectFiles, displayPath } from './collect-files';
 import { fileSystemHost } from './fs-host';
 import { readTextFile } from './read-text';
@@ -64,34 +64,10 @@ export interface ReportDeps {
 }
 
 const FORMATS: readonly ReportFormat[] = ['markdown', 'html'];
-const LEVELS: readonly Severity[] = ['off', 'info', 'warning', 'error'];
 
 export function parseReportArgs(argv: readonly string[], knownRules: readonly string[]): ReportOptions {
 	const opts: ReportOptions = { format: 'markdown', levels: {}, help: false, paths: [] };
-	const seen = new Set<string>();
-	const once = (name: string) => {
-		if (seen.has(name)) throw new UsageError(`option '${name}' given more than once`);
-		seen.add(name);
-	};
-	for (let i = 0; i < argv.length; ) {
-		const arg = argv[i++];
-		if (arg === '--') {
-			opts.paths.push(...argv.slice(i));
-			break;
-		}
-		if (!arg.startsWith('-') || arg === '-') {
-			if (arg === '-') throw new UsageError('reading from standard input is not supported; name a file or directory');
-			opts.paths.push(arg);
-			continue;
-		}
-		const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-		const name = eq > 0 ? arg.slice(0, eq) : arg;
-		const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-		const value = (): string => {
-			const v = inline ?? (i < argv.length ? argv[i++] : undefined);
-			if (v === undefined || v === '') throw new UsageError(`option '${name}' needs a value`);
-			return v;
-		};
+	scanArgs(argv, opts.paths, ({ name, value, flag, once }) => {
 		switch (name) {
 			case '-f':
 			case '--format': {
@@ -104,37 +80,32 @@ export function parseReportArgs(argv: readonly string[], knownRules: readonly st
 			case '-o':
 			case '--output':
 				once('--output');
-				opts.output = value();
+				opts.output = nonEmpty(name, value());
 				break;
 			case '-p':
 			case '--parameters':
 				once('--parameters');
-				opts.parameters = value();
+				opts.parameters = nonEmpty(name, value());
 				break;
 			case '-c':
 			case '--config':
 				once('--config');
-				opts.config = value();
+				opts.config = nonEmpty(name, value());
 				break;
 			case '--rule': {
-				const spec = value();
-				const m = /^([^=]+)=(.*)$/.exec(spec);
-				if (!m) throw new UsageError(`--rule expects ID=LEVEL, got '${spec}'`);
-				const [, id, level] = m;
-				if (!knownRules.includes(id)) throw new UsageError(`unknown rule '${id}' in --rule`);
-				if (!LEVELS.includes(level as Severity)) throw new UsageError(`unknown level '${level}' for rule '${id}' (expected ${LEVELS.join(', ')})`);
-				opts.levels[id] = level as Severity;
+				const [id, level] = parseRuleLevel(value(), knownRules);
+				opts.levels[id] = level;
 				break;
 			}
 			case '-h':
 			case '--help':
-				if (inline !== undefined) throw new UsageError(`option '${name}' takes no value`);
+				flag();
 				opts.help = true;
 				break;
 			default:
 				throw new UsageError(`unknown option '${name}' for report (see 'iothub-baseline report --help')`);
 		}
-	}
+	});
 	if (opts.help) return opts;
 	if (opts.paths.length === 0) throw new UsageError('report: no PATH given (see --help)');
 	if (opts.parameters !== undefined && opts.paths.length !== 1) throw new UsageError('--parameters needs exactly one template PATH');
