@@ -154,6 +154,48 @@ export function toPlain(v: Value, depth = 0): unknown {
 	}
 }
 
+/** Deep equality of two known values (strings case-sensitive, object keys case-insensitive). */
+export function valuesEqual(a: Value, b: Value, caseInsensitive = false, step?: () => void): boolean | undefined {
+	step?.();
+	if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
+	if (a.kind !== b.kind) return false;
+	switch (a.kind) {
+		case 'string': {
+			const bv = (b as typeof a).value;
+			return caseInsensitive ? a.value.toLowerCase() === bv.toLowerCase() : a.value === bv;
+		}
+		case 'number':
+		case 'boolean':
+			return a.value === (b as typeof a).value;
+		case 'null':
+			return true;
+		case 'array': {
+			const bi = (b as Extract<Value, { kind: 'array' }>).items;
+			if (a.items.length !== bi.length) return false;
+			let unknown = false;
+			for (let i = 0; i < bi.length; i++) {
+				const r = valuesEqual(a.items[i], bi[i], caseInsensitive, step);
+				if (r === false) return false;
+				if (r === undefined) unknown = true;
+			}
+			return unknown ? undefined : true;
+		}
+		case 'object': {
+			const be = (b as Extract<Value, { kind: 'object' }>).entries;
+			if (a.entries.size !== be.size) return false;
+			let unknown = false;
+			for (const [k, e] of a.entries) {
+				const other = be.get(k);
+				if (!other) return false;
+				const r = valuesEqual(e.value, other.value, caseInsensitive, step);
+				if (r === false) return false;
+				if (r === undefined) unknown = true;
+			}
+			return unknown ? undefined : true;
+		}
+	}
+}
+
 /** Case-insensitive member lookup on an object value. */
 export function member(v: Value | undefined, key: string): Value | undefined {
 	if (!v || v.kind !== 'object') return undefined;

@@ -3,7 +3,7 @@
 // could edit keep their provenance through pass-through functions (parameters(), variables(), member
 // access, coalesce()), everything else is marked 'computed' so no fix tries to rewrite it in place.
 
-import { MAX_VALUE_SIZE, toPlain, unknownReason, valueSize } from '../rule';
+import { MAX_VALUE_SIZE, toPlain, unknownReason, valueSize, valuesEqual } from '../rule';
 import type { ObjectEntry, Origin, Span, Value } from '../types';
 
 export interface ArmEvalContext {
@@ -458,43 +458,9 @@ class Evaluator {
 		return { ...v, origin: this.origin } as Value;
 	}
 
-	/** Tri-state deep equality: undefined when an unknown part decides the answer. */
+	/** Tri-state deep equality (case-sensitive, as ARM's equals()): undefined when an unknown part decides it. */
 	equal(a: Value, b: Value): boolean | undefined {
-		this.step();
-		if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
-		if (a.kind !== b.kind) return false;
-		switch (a.kind) {
-			case 'string':
-			case 'number':
-			case 'boolean':
-				return a.value === (b as typeof a).value;
-			case 'null':
-				return true;
-			case 'array': {
-				const bi = (b as ArrayValue).items;
-				if (a.items.length !== bi.length) return false;
-				let undecided = false;
-				for (let i = 0; i < a.items.length; i++) {
-					const r = this.equal(a.items[i], bi[i]);
-					if (r === false) return false;
-					if (r === undefined) undecided = true;
-				}
-				return undecided ? undefined : true;
-			}
-			case 'object': {
-				const be = (b as ObjectValue).entries;
-				if (a.entries.size !== be.size) return false;
-				let undecided = false;
-				for (const [k, e] of a.entries) {
-					const other = be.get(k);
-					if (!other) return false;
-					const r = this.equal(e.value, other.value);
-					if (r === false) return false;
-					if (r === undefined) undecided = true;
-				}
-				return undecided ? undefined : true;
-			}
-		}
+		return valuesEqual(a, b, false, () => this.step());
 	}
 
 	/** Plain JS → Value for json(); every node is computed and has no site. */

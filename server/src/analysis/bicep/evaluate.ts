@@ -5,7 +5,7 @@
 // Anything only known at deployment (resourceGroup(), reference(), listKeys(), module outputs...) is
 // `unknown` with a reason. A shared step budget and a depth cap bound hostile input; nothing here throws.
 
-import { MAX_VALUE_SIZE, toPlain, valueSize } from '../rule';
+import { MAX_VALUE_SIZE, toPlain, valueSize, valuesEqual } from '../rule';
 import type { ObjectEntry, Origin, Span, Value, ValueSource } from '../types';
 import type { SyntaxNode as Node } from './syntax';
 
@@ -171,46 +171,6 @@ export function decodeBicepEscapes(raw: string): string {
 	return out;
 }
 
-/** Deep equality of two known values (strings case-sensitive, object keys case-insensitive). */
-export function valuesEqual(a: Value, b: Value, caseInsensitive = false): boolean | undefined {
-	if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
-	if (a.kind !== b.kind) return false;
-	switch (a.kind) {
-		case 'string': {
-			const bv = (b as typeof a).value;
-			return caseInsensitive ? a.value.toLowerCase() === bv.toLowerCase() : a.value === bv;
-		}
-		case 'number':
-		case 'boolean':
-			return a.value === (b as typeof a).value;
-		case 'null':
-			return true;
-		case 'array': {
-			const bi = (b as ArrayValue).items;
-			if (a.items.length !== bi.length) return false;
-			let unknown = false;
-			for (let i = 0; i < bi.length; i++) {
-				const r = valuesEqual(a.items[i], bi[i], caseInsensitive);
-				if (r === false) return false;
-				if (r === undefined) unknown = true;
-			}
-			return unknown ? undefined : true;
-		}
-		case 'object': {
-			const be = (b as ObjectValue).entries;
-			if (a.entries.size !== be.size) return false;
-			let unknown = false;
-			for (const [k, e] of a.entries) {
-				const other = be.get(k);
-				if (!other) return false;
-				const r = valuesEqual(e.value, other.value, caseInsensitive);
-				if (r === false) return false;
-				if (r === undefined) unknown = true;
-			}
-			return unknown ? undefined : true;
-		}
-	}
-}
 
 function firstUnknown(values: Value[]): Extract<Value, { kind: 'unknown' }> | undefined {
 	for (const v of values) {
