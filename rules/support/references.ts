@@ -165,10 +165,10 @@ export function childOf(child: ResourceView, parent: ResourceView): Verdict {
 }
 
 /** Deployments whose template is not analysed (an ARM `templateLink`): what they are given may create anything. */
-export function externalDeployments(resources: ResourceView[]): { view: ResourceView; args: Value | undefined }[] {
+export function externalDeployments(ctx: { ofType(type: string): readonly ResourceView[] }): { view: ResourceView; args: Value | undefined }[] {
 	const out: { view: ResourceView; args: Value | undefined }[] = [];
-	for (const view of resources) {
-		if (!view.isType('Microsoft.Resources/deployments') || view.resource.existing) continue;
+	for (const view of ctx.ofType('Microsoft.Resources/deployments')) {
+		if (view.resource.existing) continue;
 		const props = member(view.resource.body, 'properties');
 		if (member(props, 'template')) continue;
 		if (!member(props, 'templateLink') && !member(props, 'templateSpecId')) continue;

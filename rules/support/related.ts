@@ -7,8 +7,9 @@ import { externalDeployments, mentions, type Verdict } from './references';
 
 /** Deployed resources of a type (case-insensitive): not `existing`, condition not known false. */
 export function deployedOfType(ctx: RuleContext, ...types: string[]): ResourceView[] {
+	if (types.length === 1) return ctx.ofType(types[0]).filter((v) => isDeployed(v.resource) !== 'no');
 	const wanted = new Set(types.map((t) => t.toLowerCase()));
-	return ctx.resources.filter((v) => wanted.has(v.type.toLowerCase()) && isDeployed(v.resource) !== 'no');
+	return ctx.resources.filter((v) => wanted.has(v.typeKey) && isDeployed(v.resource) !== 'no');
 }
 
 /** 'unknown' when the resource's condition is known only at deployment. */
@@ -72,7 +73,7 @@ export function itemsOf(view: ResourceView, path: string): { items: Item[]; unkn
 export function externalCandidates(ctx: RuleContext): Prop[] {
 	const out: Prop[] = [];
 	const unknown = (site: Location, what: string): Prop => ({ path: what, raw: { kind: 'unknown', reason: 'it is given to a template that is not analysed' }, value: undefined, known: false, site });
-	for (const { view, args } of externalDeployments(ctx.resources)) {
+	for (const { view, args } of externalDeployments(ctx)) {
 		if (isDeployed(view.resource) === 'no' || mentions(args, ctx.resource) === 'no') continue;
 		out.push(unknown((view.get('properties.templateLink') ?? view.get('properties'))?.site ?? view.node, `deployment '${view.name}'`));
 	}

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { JsonOrigin } from '../../server/src/analysis/arm/json-path';
 import {
 	evaluateArmString,
 	isArmExpression,
@@ -104,7 +105,22 @@ function ctx(opts: { steps?: number; copyIndex?: ArmEvalContext['copyIndex']; pa
 }
 
 function ev(raw: string, c: ArmEvalContext = ctx()): Value {
-	return evaluateArmString(raw, SITE, c);
+	return withPlainOrigins(evaluateArmString(raw, { span: SITE.span, path: SITE.jsonPath }, c));
+}
+
+/** Origins as plain objects (the evaluator's build their JSON path on demand), for deepEqual. */
+function withPlainOrigins(v: Value): Value {
+	const o = v.origin;
+	const own = o instanceof JsonOrigin ? { origin: { uri: o.uri, span: o.span, source: o.source, format: o.format, replaceable: o.replaceable, jsonPath: o.jsonPath, ...(o.name !== undefined ? { name: o.name } : {}) } } : undefined;
+	if (v.kind === 'array') {
+		const items = v.items.map(withPlainOrigins);
+		return own || items.some((x, i) => x !== v.items[i]) ? { ...v, items, ...own } : v;
+	}
+	if (v.kind === 'object') {
+		const entries = new Map([...v.entries].map(([k, e]) => [k, { ...e, value: withPlainOrigins(e.value) }]));
+		return own || [...entries].some(([k, e]) => e.value !== v.entries.get(k)?.value) ? { ...v, entries, ...own } : v;
+	}
+	return own ? { ...v, ...own } : v;
 }
 
 /** Evaluate `[expr]` and convert to plain JS. */

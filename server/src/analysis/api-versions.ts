@@ -1,11 +1,27 @@
 import { resourceFacts, type ResourceFacts } from './data/api-versions';
 
+interface Indexed {
+	facts: ResourceFacts;
+	/** Lower-cased apiVersions. */
+	versions: Set<string>;
+	/** Lower-cased property path → lower-cased apiVersions that have it, or 'ALL'. */
+	properties: Map<string, Set<string> | 'ALL'>;
+}
+
+/** The generated facts keyed and valued in lower case, built once: rules ask for every property of every hub. */
+const indexed = new Map<string, Indexed>(
+	Object.entries(resourceFacts).map(([type, facts]) => [
+		type.toLowerCase(),
+		{
+			facts,
+			versions: new Set(facts.versions.map((v) => v.version.toLowerCase())),
+			properties: new Map(Object.entries(facts.properties).map(([p, e]) => [p.toLowerCase(), e.presentIn === 'ALL' ? 'ALL' : new Set(e.presentIn.map((v) => v.toLowerCase()))])),
+		},
+	]),
+);
+
 function factsFor(type: string): ResourceFacts | undefined {
-	const lower = type.toLowerCase();
-	for (const [t, f] of Object.entries(resourceFacts)) {
-		if (t.toLowerCase() === lower) return f;
-	}
-	return undefined;
+	return indexed.get(type.toLowerCase())?.facts;
 }
 
 /** Known apiVersions of a type, oldest first. */
@@ -22,15 +38,13 @@ export function newestStableApiVersion(type: string): string | undefined {
  * Undefined when we have no facts for the type, the version or the path: then nothing is claimed.
  */
 export function supportsProperty(type: string, apiVersion: string | undefined, path: string): boolean | undefined {
-	const facts = factsFor(type);
+	const facts = indexed.get(type.toLowerCase());
 	if (!facts || !apiVersion) return undefined;
-	const versions = facts.versions.map((v) => v.version.toLowerCase());
-	if (!versions.includes(apiVersion.toLowerCase())) return undefined;
-	const lowerPath = path.toLowerCase();
-	const entry = Object.entries(facts.properties).find(([p]) => p.toLowerCase() === lowerPath)?.[1];
+	const version = apiVersion.toLowerCase();
+	if (!facts.versions.has(version)) return undefined;
+	const entry = facts.properties.get(path.toLowerCase());
 	if (!entry) return undefined;
-	if (entry.presentIn === 'ALL') return true;
-	return entry.presentIn.some((v) => v.toLowerCase() === apiVersion.toLowerCase());
+	return entry === 'ALL' || entry.has(version);
 }
 
 /** The newest stable apiVersion whose schema has every given path (what a fix raises the version to). */

@@ -1,6 +1,6 @@
 import type { Finding, Fix, RelatedInformation } from './findings';
 import { resolveSuggestion } from './fix/resolve';
-import { ResourceView, levelOf, type Prop, type ReportDescriptor, type Rule } from './rule';
+import { ResourceView, TypeIndex, levelOf, type Prop, type ReportDescriptor, type Rule } from './rule';
 import type { Location, Resource, Severity, Template } from './types';
 
 export interface EngineConfig {
@@ -48,6 +48,8 @@ function deployed(resource: Resource): boolean {
 export function runRules(template: Template, rules: Rule[], config: EngineConfig = {}): Finding[] {
 	const findings: Finding[] = [];
 	const views = template.resources.map((r) => new ResourceView(r, template));
+	const index = new TypeIndex(views);
+	const ofType = (type: string) => index.ofType(type);
 	for (const rule of rules) {
 		const level = levelOf(rule, config.levels);
 		if (level === 'off') continue;
@@ -57,16 +59,17 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 		};
 		try {
 			if (rule.checkTemplate) {
-				rule.checkTemplate({ template, resources: views, report: makeReport(undefined) });
+				rule.checkTemplate({ template, resources: views, ofType, report: makeReport(undefined) });
 			}
 			if (rule.check && types.size > 0) {
 				for (const view of views) {
-					if (!types.has(view.type.toLowerCase()) || !deployed(view.resource)) continue;
+					if (!types.has(view.typeKey) || !deployed(view.resource)) continue;
 					const report = makeReport(view);
 					rule.check({
 						resource: view,
 						template,
 						resources: views,
+						ofType,
 						report,
 						unknown(prop, data) {
 							if (!config.reportUnknown) return;

@@ -34,6 +34,8 @@ export interface RuleContext {
 	template: Template;
 	/** Every resource of the template, for cross-resource rules. */
 	resources: ResourceView[];
+	/** The resources of one type (case-insensitive), in template order. */
+	ofType(type: string): readonly ResourceView[];
 	report(descriptor: ReportDescriptor): void;
 	/** Report "cannot verify" (info) when the user opted in to unknown-value reports. */
 	unknown(prop: Prop, data?: Record<string, string | number | boolean | undefined>): void;
@@ -42,6 +44,7 @@ export interface RuleContext {
 export interface TemplateRuleContext {
 	template: Template;
 	resources: ResourceView[];
+	ofType(type: string): readonly ResourceView[];
 	report(descriptor: ReportDescriptor & { node: Prop | Location }): void;
 }
 
@@ -102,6 +105,12 @@ export function insertResource(resource: InsertedResource): EditIntent {
 export const MAX_VALUE_SIZE = 1_000_000;
 
 const valueSizes = new WeakMap<Value, number>();
+/**
+ * Sizes are memoised only from this size up: that is all the protection against shared sub-values needs (a
+ * smaller value costs at most this much to count again), and a WeakMap entry per small value is expensive (V8
+ * keeps WeakMap keys through minor GCs, so every small value of an analysis would be promoted to the old space).
+ */
+const MEMO_FROM = 1024;
 
 /** Expanded size of a value (a shared sub-value counts once per use), memoised; stops counting past MAX_VALUE_SIZE. */
 export function valueSize(v: Value): number {
@@ -110,11 +119,18 @@ export function valueSize(v: Value): number {
 	const known = valueSizes.get(v);
 	if (known !== undefined) return known;
 	let n = 1;
-	for (const item of v.kind === 'array' ? v.items : [...v.entries.values()].map((e) => e.value)) {
-		n += valueSize(item);
-		if (n > MAX_VALUE_SIZE) break;
+	if (v.kind === 'array') {
+		for (const item of v.items) {
+			n += valueSize(item);
+			if (n > MAX_VALUE_SIZE) break;
+		}
+	} else {
+		for (const e of v.entries.values()) {
+			n += valueSize(e.value);
+			if (n > MAX_VALUE_SIZE) break;
+		}
 	}
-	valueSizes.set(v, n);
+	if (n >= MEMO_FROM) valueSizes.set(v, n);
 	return n;
 }
 
@@ -235,10 +251,15 @@ function within(loc: Location, outer: Location): boolean {
 
 /** A resource as rules see it: typed lookups by property path, case-insensitively. */
 export class ResourceView {
+	/** The type lower-cased, for comparisons. */
+	readonly typeKey: string;
+
 	constructor(
 		readonly resource: Resource,
 		readonly template: Template,
-	) {}
+	) {
+		this.typeKey = resource.type.toLowerCase();
+	}
 
 	get name(): string {
 		return this.resource.displayName;
@@ -258,7 +279,7 @@ export class ResourceView {
 	}
 
 	isType(type: string): boolean {
-		return this.resource.type.toLowerCase() === type.toLowerCase();
+		return this.typeKey === lowerCased(type);
 	}
 
 	/**
@@ -267,6 +288,37 @@ export class ResourceView {
 	 */
 	get(path: string): Prop | undefined {
 		return lookup(this.resource.body, path, this.resource.site);
+	}
+}
+
+const lowered = new Map<string, string>();
+
+/** `s.toLowerCase()`, remembered: rules compare against the same few type names for every resource. */
+function lowerCased(s: string): string {
+	let l = lowered.get(s);
+	if (l === undefined) {
+		l = s.toLowerCase();
+		if (lowered.size < 1024) lowered.set(s, l);
+	}
+	return l;
+}
+
+/** The views of each type (lower-cased type → views in template order), built on first use. */
+export class TypeIndex {
+	private index?: Map<string, ResourceView[]>;
+
+	constructor(private readonly views: readonly ResourceView[]) {}
+
+	ofType(type: string): readonly ResourceView[] {
+		if (!this.index) {
+			this.index = new Map();
+			for (const v of this.views) {
+				const list = this.index.get(v.typeKey);
+				if (list) list.push(v);
+				else this.index.set(v.typeKey, [v]);
+			}
+		}
+		return this.index.get(lowerCased(type)) ?? [];
 	}
 }
 

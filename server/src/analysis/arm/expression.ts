@@ -3,6 +3,7 @@
 // could edit keep their provenance through pass-through functions (parameters(), variables(), member
 // access, coalesce()), everything else is marked 'computed' so no fix tries to rewrite it in place.
 
+import { JsonOrigin, type PathAt } from './json-path';
 import { MAX_VALUE_SIZE, toPlain, unknownReason, valueSize, valuesEqual } from '../rule';
 import type { ObjectEntry, Origin, Span, Value } from '../types';
 
@@ -59,15 +60,11 @@ export function unescapeArmLiteral(raw: string): string {
 }
 
 /** Evaluate a JSON string value that may be an ARM expression. Never throws. */
-export function evaluateArmString(raw: string, site: { span: Span; jsonPath?: (string | number)[] }, ctx: ArmEvalContext): Value {
+export function evaluateArmString(raw: string, site: { span: Span; path: PathAt }, ctx: ArmEvalContext): Value {
 	if (!isArmExpression(raw)) {
-		return {
-			kind: 'string',
-			value: unescapeArmLiteral(raw),
-			origin: { uri: ctx.uri, span: site.span, source: 'literal', format: 'json', replaceable: true, jsonPath: site.jsonPath },
-		};
+		return { kind: 'string', value: unescapeArmLiteral(raw), origin: new JsonOrigin(ctx.uri, site.span, 'literal', undefined, true, site.path) };
 	}
-	const origin: Origin = { uri: ctx.uri, span: site.span, source: 'computed', format: 'json', replaceable: false, jsonPath: site.jsonPath };
+	const origin: Origin = new JsonOrigin(ctx.uri, site.span, 'computed', undefined, false, site.path);
 	try {
 		if (ctx.budget.steps <= 0) return { kind: 'unknown', reason: 'evaluation budget exceeded', origin };
 		const parsed = parseArmExpression(raw.slice(1, -1));

@@ -1,9 +1,11 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import { MAX_VALUE_SIZE, valueSize } from '../rule';
 import type { ObjectEntry, Origin, Value, ValueSource } from '../types';
+import { JsonOrigin, PathStep, type JsonPath, type PathAt } from './json-path';
+import { eachMember } from './lazy-json';
 import { evaluateArmString, isArmExpression, unescapeArmLiteral, type ArmEvalContext } from './expression';
 
-export type JsonPath = (string | number)[];
+export type { JsonPath };
 
 export interface ConvertContext {
 	uri: string;
@@ -18,60 +20,78 @@ export interface ConvertContext {
  * its origin (span incl. quotes, JSON path) so findings can point at it and fixes can replace it.
  * Iterative depth is bounded by the parser's own nesting; we guard against pathological depth anyway.
  */
-export function jsonToValue(node: JsonNode, path: JsonPath, ctx: ConvertContext, depth = 0): Value {
+export function jsonToValue(node: JsonNode, path: PathAt, ctx: ConvertContext): Value {
+	const evalCtx = ctx.evalCtx && ctx.evalCtx.uri !== ctx.uri ? { ...ctx.evalCtx, uri: ctx.uri } : ctx.evalCtx;
+	return convert(node, path, undefined, ctx, evalCtx, 0);
+}
+
+/** Expanded size (see `valueSize`) of the value the last `convert` call returned: counted while building. */
+let convertedSize = 0;
+
+/** The value of `node`, written at `key` below path `up`. */
+function convert(node: JsonNode, up: PathAt, key: string | number | undefined, ctx: ConvertContext, evalCtx: ArmEvalContext | undefined, depth: number): Value {
 	const span = { start: node.offset, end: node.offset + node.length };
-	if (depth > 256) return { kind: 'unknown', reason: 'nesting too deep', origin: originAt(ctx, span, path, false) };
+	convertedSize = 1;
+	if (depth > 256) return { kind: 'unknown', reason: 'nesting too deep', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key) };
 	switch (node.type) {
 		case 'string': {
 			const raw = node.value as string;
 			// Plain strings (most of a template) need no evaluator: build the literal directly.
-			if (ctx.evalCtx && isArmExpression(raw)) {
-				const evalCtx = ctx.evalCtx.uri === ctx.uri ? ctx.evalCtx : { ...ctx.evalCtx, uri: ctx.uri };
-				const v = evaluateArmString(raw, { span, jsonPath: path }, evalCtx);
+			if (evalCtx && isArmExpression(raw)) {
+				const v = evaluateArmString(raw, { span, path: key === undefined ? up : new PathStep(up, key) }, evalCtx);
+				convertedSize = valueSize(v);
 				// A plain literal keeps the source of the place it is written in (parameter default, variable...).
 				if (v.origin && v.origin.source === 'literal' && v.origin.replaceable) {
-					return { ...v, origin: originAt(ctx, span, path, true) } as Value;
+					return { ...v, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) } as Value;
 				}
 				return v;
 			}
-			return { kind: 'string', value: ctx.evalCtx ? unescapeArmLiteral(raw) : raw, origin: originAt(ctx, span, path, true) };
+			const value = evalCtx ? unescapeArmLiteral(raw) : raw;
+			convertedSize = 1 + (value.length >> 6);
+			return { kind: 'string', value, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
 		}
 		case 'number':
-			return { kind: 'number', value: node.value as number, origin: originAt(ctx, span, path, true) };
+			return { kind: 'number', value: node.value as number, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
 		case 'boolean':
-			return { kind: 'boolean', value: node.value as boolean, origin: originAt(ctx, span, path, true) };
+			return { kind: 'boolean', value: node.value as boolean, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
 		case 'null':
-			return { kind: 'null', origin: originAt(ctx, span, path, true) };
+			return { kind: 'null', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
 		case 'array': {
+			const origin = new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key);
 			const items: Value[] = [];
 			const children = node.children ?? [];
+			let size = 1;
 			for (let i = 0; i < children.length; i++) {
-				items.push(jsonToValue(children[i], [...path, i], ctx, depth + 1));
+				items.push(convert(children[i], origin, i, ctx, evalCtx, depth + 1));
+				size += convertedSize;
 			}
-			return bounded({ kind: 'array', items, origin: originAt(ctx, span, path, false) });
+			return bounded({ kind: 'array', items, origin }, size);
 		}
 		case 'object': {
+			const origin = new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key);
 			const entries = new Map<string, ObjectEntry>();
-			for (const prop of node.children ?? []) {
-				const [keyNode, valueNode] = prop.children ?? [];
-				if (!keyNode || !valueNode || typeof keyNode.value !== 'string') continue;
-				const key = keyNode.value;
-				entries.set(key.toLowerCase(), {
-					key,
-					value: jsonToValue(valueNode, [...path, key], ctx, depth + 1),
-					keySpan: { start: keyNode.offset + 1, end: keyNode.offset + keyNode.length - 1 },
-					site: { uri: ctx.uri, span: { start: valueNode.offset, end: valueNode.offset + valueNode.length } },
+			let size = 1;
+			eachMember(node, (name, keyOffset, keyLength, valueNode) => {
+				const value = convert(valueNode, origin, name, ctx, evalCtx, depth + 1);
+				// A later duplicate key replaces the earlier one (as in JSON.parse and ARM).
+				const lower = name.toLowerCase();
+				const earlier = entries.get(lower);
+				if (earlier) size -= valueSize(earlier.value);
+				size += convertedSize;
+				const end = valueNode.offset + valueNode.length;
+				const o = value.origin;
+				entries.set(lower, {
+					key: name,
+					value,
+					keySpan: { start: keyOffset + 1, end: keyOffset + keyLength - 1 },
+					site: { uri: ctx.uri, span: o && o.span.start === valueNode.offset && o.span.end === end ? o.span : { start: valueNode.offset, end } },
 				});
-			}
-			return bounded({ kind: 'object', entries, origin: originAt(ctx, span, path, false) });
+			});
+			return bounded({ kind: 'object', entries, origin }, size);
 		}
 		default:
-			return { kind: 'unknown', reason: 'unreadable JSON', origin: originAt(ctx, span, path, false) };
+			return { kind: 'unknown', reason: 'unreadable JSON', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key) };
 	}
-}
-
-function originAt(ctx: ConvertContext, span: { start: number; end: number }, path: JsonPath, replaceable: boolean): Origin {
-	return { uri: ctx.uri, span, source: ctx.source, format: 'json', name: ctx.name, replaceable, jsonPath: path };
 }
 
 /** Case-insensitive property lookup on a jsonc object node. */
@@ -113,6 +133,11 @@ export function spanOf(node: JsonNode): { start: number; end: number } {
 }
 
 /** A literal array/object whose members share a large variable value (`{ "a": "[variables('v')]", "b": ... }`) can be exponentially large once expanded: unknown then. */
-function bounded(v: Value): Value {
-	return valueSize(v) > MAX_VALUE_SIZE ? { kind: 'unknown', reason: `value larger than ${MAX_VALUE_SIZE} elements`, origin: v.origin } : v;
+function bounded(v: Value, size: number): Value {
+	if (size > MAX_VALUE_SIZE) {
+		convertedSize = 1;
+		return { kind: 'unknown', reason: `value larger than ${MAX_VALUE_SIZE} elements`, origin: v.origin };
+	}
+	convertedSize = size;
+	return v;
 }

@@ -2,6 +2,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import { baseName, MAX_ANALYSED_LENGTH, siblingUri, type Host } from '../host';
 import type { Location, Output, Parameter, Problem, Resource, Template, Value } from '../types';
 import type { ArmEvalContext } from './expression';
+import { parseStrictJson } from './lazy-json';
 import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
 
 export type JsonDocumentKind = 'armTemplate' | 'armParameters' | 'other';
@@ -14,8 +15,13 @@ export interface ParsedJson {
 	problems: Problem[];
 }
 
-/** Parse JSON with comments and trailing commas; never throws. At most one problem is reported. */
+/**
+ * Parse JSON with comments and trailing commas; never throws. At most one problem is reported. Strict JSON gets
+ * a lazily read tree (`lazy-json.ts`: same nodes, a fraction of the cost); the rest goes to jsonc-parser.
+ */
 export function parseJson(uri: string, text: string): ParsedJson {
+	const strict = parseStrictJson(text);
+	if (strict) return { root: strict, problems: [] };
 	const errors: ParseError[] = [];
 	let root: JsonNode | undefined;
 	try {
@@ -147,7 +153,6 @@ const STEP_BUDGET = 2_000_000;
 const MAX_NESTED_DEPTH = 10;
 /** Child resources nested deeper than this (inside `resources` of resources) are not read. */
 const MAX_CHILD_DEPTH = 32;
-const childLevels = new WeakMap<Resource, number>();
 
 /** Load an ARM JSON deployment template into the common model. Returns undefined for non-template JSON. */
 export function loadArmTemplate(uri: string, text: string, host: Host, opts: ArmLoadOptions = {}): Template | undefined {
@@ -326,7 +331,7 @@ function collectResources(template: Template, templateNode: JsonNode, scope: Sco
 	}
 }
 
-function addResource(template: Template, node: JsonNode, path: JsonPath, scope: Scope, parent: Resource | undefined, symbolicName: string | undefined, via: Location[] | undefined, depth: number): void {
+function addResource(template: Template, node: JsonNode, path: JsonPath, scope: Scope, parent: Resource | undefined, symbolicName: string | undefined, via: Location[] | undefined, depth: number, level = 0): void {
 	if (node.type !== 'object') return;
 	const uri = scope.uri;
 	const typeNode = prop(node, 'type');
@@ -361,6 +366,7 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	const noCopies: Value | undefined = count?.kind === 'number' && count.value <= 0 ? { kind: 'boolean', value: false, origin: count.origin } : undefined;
 
 	let bodyCache: Value | undefined;
+	const isDeployment = type.toLowerCase() === 'microsoft.resources/deployments';
 	const resource: Resource = {
 		type,
 		apiVersion: apiValue?.kind === 'string' ? apiValue.value : undefined,
@@ -369,7 +375,7 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		displayName: name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type)),
 		get body(): Value {
 			// Evaluated on first use: most resources in a large template are never looked at by a rule.
-			bodyCache ??= convert(withoutChildResources(node), path);
+			bodyCache ??= convert(bodyNode(node, isDeployment), path);
 			return bodyCache;
 		},
 		typeSite: { uri, span: spanOf(typeNode) },
@@ -386,16 +392,14 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	template.resources.push(resource);
 
 	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
-	const level = parent ? (childLevels.get(parent) ?? 0) + 1 : 0;
-	childLevels.set(resource, level);
 	const children = prop(node, 'resources');
 	if (children?.type === 'array' && level < MAX_CHILD_DEPTH) {
 		const key = propKey(node, 'resources');
-		(children.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth));
+		(children.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth, level + 1));
 	}
 
 	// Nested deployments with an inline template.
-	if (type.toLowerCase() === 'microsoft.resources/deployments' && depth < MAX_NESTED_DEPTH) {
+	if (isDeployment && depth < MAX_NESTED_DEPTH) {
 		const props = prop(node, 'properties');
 		const inner = prop(props, 'template');
 		if (inner?.type === 'object') {
@@ -449,13 +453,38 @@ function both(a: Value, b: Value): Value {
 
 /**
  * A resource declaration without its nested child `resources`: they are resources of their own, and a chain
- * of n nested children would otherwise be converted into n ancestor bodies (quadratic time and memory).
+ * of n nested children would otherwise be converted into n ancestor bodies (quadratic time and memory). A
+ * nested deployment's inline template loses its `resources` for the same reason (they are collected, and a
+ * rule reading the deployment would otherwise convert the whole nested template).
  */
-function withoutChildResources(node: JsonNode): JsonNode {
+function bodyNode(node: JsonNode, isDeployment: boolean): JsonNode {
+	let body = withoutMember(node, 'resources', 'array');
+	if (isDeployment) {
+		const props = prop(body, 'properties');
+		const inner = prop(props, 'template');
+		if (props && inner?.type === 'object') {
+			const lean = withoutMember(inner, 'resources');
+			if (lean !== inner) body = replaceMember(body, props, replaceMember(props, inner, lean));
+		}
+	}
+	return body;
+}
+
+/** The object node without its member `key` (case-insensitive; only when its value has `type`, if given). */
+function withoutMember(node: JsonNode, key: string, type?: JsonNode['type']): JsonNode {
 	const members = node.children ?? [];
 	const kept = members.filter((p) => {
 		const k = p.children?.[0];
-		return !(k && typeof k.value === 'string' && k.value.toLowerCase() === 'resources' && p.children?.[1]?.type === 'array');
+		return !(k && typeof k.value === 'string' && k.value.toLowerCase() === key && (type === undefined || p.children?.[1]?.type === type));
 	});
-	return kept.length === members.length ? node : { ...node, children: kept };
+	return kept.length === members.length ? node : { type: node.type, offset: node.offset, length: node.length, children: kept };
+}
+
+/** The object node with the member whose value is `from` given the value `to` instead. */
+function replaceMember(node: JsonNode, from: JsonNode, to: JsonNode): JsonNode {
+	const children = (node.children ?? []).map((p) => {
+		const [k, v] = p.children ?? [];
+		return v === from && k ? { type: p.type, offset: p.offset, length: p.length, colonOffset: p.colonOffset, children: [k, to] } : p;
+	});
+	return { type: node.type, offset: node.offset, length: node.length, children };
 }

@@ -1,0 +1,209 @@
+// A lazily built jsonc-parser tree for strict JSON (issue 7).
+//
+// jsonc-parser's `parseTree` scans every token in JavaScript and allocates a node for every value, and most of
+// a large template is never looked at: the analysis reads the resources' headers (type, name, apiVersion...) and
+// the bodies of the few resources a rule checks. For text that is strict JSON (what `bicep build`, the portal's
+// export and most hand-written templates are) the work is split instead:
+//
+//   1. `JSON.parse` validates the text (native code; its result is dropped). Anything it refuses (comments,
+//      trailing commas, a BOM, errors) goes to `parseTree`, which tolerates them and reports the problem.
+//   2. One pass pairs every `{`/`[` with its closing bracket, skipping strings with `indexOf`.
+//   3. Nodes are the shape jsonc-parser's `parseTree` gives (`type`, `offset`, `length`, `value`, `colonOffset`,
+//      `children`), except that an object's or array's children are read when first asked for, one level at a
+//      time, jumping over nested containers with the bracket pairs. No `parent` links (nothing here uses them).
+//
+// Since the text is known to be valid JSON, reading one level is a simple walk. `test/analysis/lazy-json.test.ts`
+// checks that a fully expanded lazy tree equals `parseTree`'s, node for node, on generated and corpus files.
+
+import type { Node as JsonNode } from 'jsonc-parser';
+
+/** Deeper text goes to parseTree, whose behaviour on absurd nesting (a reported problem) is kept. */
+const MAX_LAZY_DEPTH = 256;
+
+/** Bracket pairs in text order: `opens[k]` is closed at `closes[k]`; `after[k]` is the first container opened after it closes. */
+interface Brackets {
+	opens: number[];
+	closes: number[];
+	after: number[];
+}
+
+/**
+ * The root node of strict JSON `text`, or undefined when the text is not strict JSON (or nested deeper than
+ * MAX_LAZY_DEPTH): the caller then uses jsonc-parser's tolerant `parseTree`.
+ */
+export function parseStrictJson(text: string): JsonNode | undefined {
+	try {
+		JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+	const brackets = pairBrackets(text);
+	if (!brackets) return undefined;
+	return valueAt(text, brackets, skipWhitespace(text, 0), { k: 0 });
+}
+
+function pairBrackets(text: string): Brackets | undefined {
+	const opens: number[] = [];
+	const closes: number[] = [];
+	const after: number[] = [];
+	const stack: number[] = [];
+	const n = text.length;
+	let i = 0;
+	while (i < n) {
+		const c = text.charCodeAt(i);
+		if (c === 34 /* " */) {
+			i = stringEnd(text, i);
+			continue;
+		}
+		if (c === 123 /* { */ || c === 91 /* [ */) {
+			if (stack.length >= MAX_LAZY_DEPTH) return undefined;
+			stack.push(opens.length);
+			opens.push(i);
+			closes.push(-1);
+			after.push(-1);
+		} else if (c === 125 /* } */ || c === 93 /* ] */) {
+			const k = stack.pop()!;
+			closes[k] = i;
+			after[k] = opens.length;
+		}
+		i++;
+	}
+	return { opens, closes, after };
+}
+
+/** Offset just past the closing quote of the string that starts at `start`. */
+function stringEnd(text: string, start: number): number {
+	let j = text.indexOf('"', start + 1);
+	for (;;) {
+		// An escaped quote has an odd number of backslashes before it.
+		let b = j - 1;
+		while (text.charCodeAt(b) === 92 /* \ */) b--;
+		if ((j - 1 - b) % 2 === 0) return j + 1;
+		j = text.indexOf('"', j + 1);
+	}
+}
+
+function skipWhitespace(text: string, i: number): number {
+	for (;;) {
+		const c = text.charCodeAt(i);
+		if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+		else return i;
+	}
+}
+
+function stringValue(text: string, start: number, end: number): string {
+	const raw = text.slice(start + 1, end - 1);
+	return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
+/**
+ * The value starting at `i`. `next.k` is the index of the next container in text order that this or a later
+ * sibling opens; it is advanced past the value's own containers.
+ */
+function valueAt(text: string, brackets: Brackets, i: number, next: { k: number }): JsonNode {
+	const c = text.charCodeAt(i);
+	if (c === 123 || c === 91) {
+		const k = next.k;
+		next.k = brackets.after[k];
+		return new LazyContainer(text, brackets, c === 123 ? 'object' : 'array', i, brackets.closes[k] + 1 - i, k);
+	}
+	if (c === 34) {
+		const end = stringEnd(text, i);
+		return { type: 'string', value: stringValue(text, i, end), offset: i, length: end - i };
+	}
+	if (c === 116 /* t */) return { type: 'boolean', value: true, offset: i, length: 4 };
+	if (c === 102 /* f */) return { type: 'boolean', value: false, offset: i, length: 5 };
+	if (c === 110 /* n */) return { type: 'null', value: null, offset: i, length: 4 };
+	let j = i + 1;
+	for (;;) {
+		const d = text.charCodeAt(j);
+		// Digits, sign, dot, exponent.
+		if ((d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69) j++;
+		else break;
+	}
+	return { type: 'number', value: Number(text.slice(i, j)), offset: i, length: j - i };
+}
+
+/** An object or array whose children are read on first use. */
+class LazyContainer implements JsonNode {
+	private read?: JsonNode[];
+
+	constructor(
+		private readonly text: string,
+		private readonly brackets: Brackets,
+		readonly type: 'object' | 'array',
+		readonly offset: number,
+		readonly length: number,
+		private readonly k: number,
+	) {}
+
+	get children(): JsonNode[] {
+		this.read ??= this.type === 'object' ? this.members() : this.items();
+		return this.read;
+	}
+
+	set children(children: JsonNode[]) {
+		this.read = children;
+	}
+
+	/** Children not read yet: `eachMember`/`eachItem` can walk them without building property nodes. */
+	get unread(): boolean {
+		return this.read === undefined;
+	}
+
+	private members(): JsonNode[] {
+		const out: JsonNode[] = [];
+		this.scanMembers((key, keyOffset, keyLength, value, colon) => {
+			const keyNode: JsonNode = { type: 'string', value: key, offset: keyOffset, length: keyLength };
+			out.push({ type: 'property', offset: keyOffset, length: value.offset + value.length - keyOffset, colonOffset: colon, children: [keyNode, value] });
+		});
+		return out;
+	}
+
+	scanMembers(visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode, colon: number) => void): void {
+		const { text, brackets } = this;
+		const next = { k: this.k + 1 };
+		let i = skipWhitespace(text, this.offset + 1);
+		while (text.charCodeAt(i) === 34) {
+			const keyEnd = stringEnd(text, i);
+			const colon = skipWhitespace(text, keyEnd);
+			const value = valueAt(text, brackets, skipWhitespace(text, colon + 1), next);
+			visit(stringValue(text, i, keyEnd), i, keyEnd - i, value, colon);
+			i = skipWhitespace(text, value.offset + value.length);
+			if (text.charCodeAt(i) !== 44 /* , */) break;
+			i = skipWhitespace(text, i + 1);
+		}
+	}
+
+	private items(): JsonNode[] {
+		const { text, brackets } = this;
+		const out: JsonNode[] = [];
+		const next = { k: this.k + 1 };
+		let i = skipWhitespace(text, this.offset + 1);
+		if (text.charCodeAt(i) === 93) return out;
+		for (;;) {
+			const value = valueAt(text, brackets, i, next);
+			out.push(value);
+			i = skipWhitespace(text, value.offset + value.length);
+			if (text.charCodeAt(i) !== 44) break;
+			i = skipWhitespace(text, i + 1);
+		}
+		return out;
+	}
+}
+
+/**
+ * Each member of an object node (key as written, key node offset/length incl. quotes, value node): from its
+ * children when they are built (jsonc-parser trees, or a lazy node already read), else straight from the
+ * text, without building the property and key nodes a converted value has no use for.
+ */
+export function eachMember(node: JsonNode, visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode) => void): void {
+	if (node instanceof LazyContainer && node.unread) {
+		node.scanMembers(visit);
+		return;
+	}
+	for (const p of node.children ?? []) {
+		const [k, v] = p.children ?? [];
+		if (k && v && typeof k.value === 'string') visit(k.value, k.offset, k.length, v);
+	}
+}

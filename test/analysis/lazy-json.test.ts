@@ -1,0 +1,112 @@
+// The lazily read tree for strict JSON (server/src/analysis/arm/lazy-json.ts) must be, once fully read, the
+// tree jsonc-parser's parseTree gives (without parent links): node for node, on hand-picked edge cases, on
+// generated JSON (fast-check) and on every JSON file of the shared corpus. Text that is not strict JSON is
+// left to parseTree.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { parseStrictJson } from '../../server/src/analysis/arm/lazy-json';
+import { parseJson } from '../../server/src/analysis/arm/loader';
+import { corpus, corpusMissing } from '../robustness/support';
+
+interface Plain {
+	type: string;
+	offset: number;
+	length: number;
+	value?: unknown;
+	colonOffset?: number;
+	children?: Plain[];
+}
+
+/** A node and everything under it as plain data (reads every lazy level). */
+function plain(n: JsonNode): Plain {
+	const out: Plain = { type: n.type, offset: n.offset, length: n.length };
+	if (n.type !== 'object' && n.type !== 'array' && n.type !== 'property') out.value = n.value;
+	if (n.colonOffset !== undefined) out.colonOffset = n.colonOffset;
+	if (n.children) out.children = n.children.map(plain);
+	return out;
+}
+
+const options = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
+
+function assertSameTree(text: string, label = JSON.stringify(text.slice(0, 60))): void {
+	const lazy = parseStrictJson(text);
+	assert.ok(lazy, `${label}: strict JSON not read lazily`);
+	const errors: unknown[] = [];
+	const eager = parseTree(text, errors as never, options);
+	assert.deepEqual(errors, [], `${label}: parseTree reported errors`);
+	assert.ok(eager);
+	assert.deepEqual(plain(lazy), plain(eager), label);
+}
+
+describe('lazy JSON tree', () => {
+	it('equals parseTree on edge cases', () => {
+		for (const text of [
+			'{}',
+			'[]',
+			' \t\r\n{ } ',
+			'0',
+			'-1.5e+10',
+			'"x"',
+			'true',
+			'null',
+			'{"a":1,"b":[true,false,null],"c":{"d":"e"}}',
+			'{\n  "a" : [ 1 , 2 , [ ] , { } ] ,\n  "b" : { "c" : [ { "d" : [ ] } ] }\n}',
+			'{"esc\\"aped":"a\\\\","q":"\\"","u":"\\u00e9\\n","slash":"a\\/b","bs":"\\\\\\""}',
+			'{"brackets in strings":"{[}]","more":"]]]}}}","k{":"v["}',
+			'{"dup":1,"DUP":2,"dup":3}',
+			'{"1":"a","0":"b","x":[0,-0,1e400,0.5,123456789012345678901234567890]}',
+			'["a" , "b"  ,"c"]',
+			'{"unicode":"\u2028\u2029 é 日本 🚀","\ud83d\ude80":1}',
+		]) {
+			assertSameTree(text);
+		}
+	});
+
+	it('leaves JSON with comments, trailing commas, a BOM or errors to parseTree', () => {
+		for (const text of ['{"a":1,}', '{"a":1 // c\n}', '/* c */ {}', '\ufeff{}', '{"a":', '', '   ', '{"a" 1}', '[1,,2]']) {
+			assert.equal(parseStrictJson(text), undefined, JSON.stringify(text));
+		}
+		const parsed = parseJson('file:///x.json', '{"a":1 // c\n}');
+		assert.equal(parsed.root?.children?.[0]?.children?.[1]?.value, 1);
+		assert.deepEqual(parseJson('file:///x.json', '{"a":').problems.map((p) => p.location.span), [{ start: 5, end: 5 }]);
+	});
+
+	it('leaves nesting deeper than 256 levels to parseTree', () => {
+		assert.ok(parseStrictJson(`${'['.repeat(256)}${']'.repeat(256)}`));
+		assert.equal(parseStrictJson(`${'['.repeat(257)}${']'.repeat(257)}`), undefined);
+		assertSameTree(`${'{"a":['.repeat(120)}1${']}'.repeat(120)}`);
+	});
+
+	it('reads children only when asked, and each level once', () => {
+		const root = parseStrictJson('{"a":{"b":[1,2]},"c":3}')!;
+		const a = root.children![0].children![1];
+		assert.equal(a.type, 'object');
+		assert.equal(root.children, root.children);
+		assert.equal(a.children![0].children![1].children!.length, 2);
+	});
+
+	it('equals parseTree on generated JSON, pretty-printed or not', () => {
+		fc.assert(
+			fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 3 }), (value, indent) => {
+				const text = JSON.stringify(value, null, indent === 3 ? '\t' : indent);
+				if (text === undefined) return;
+				assertSameTree(text);
+			}),
+			{ numRuns: 400, seed: 0x1a2b },
+		);
+	});
+
+	it('equals parseTree on every strict-JSON file of the corpus', (t) => {
+		const files = corpus();
+		if (!files) return t.skip(corpusMissing);
+		let strict = 0;
+		for (const f of files.filter((x) => x.rel.endsWith('.json'))) {
+			if (!parseStrictJson(f.text)) continue;
+			strict++;
+			assertSameTree(f.text, f.rel);
+		}
+		assert.ok(strict > 10, `only ${strict} strict JSON files in the corpus`);
+	});
+});
