@@ -93,6 +93,32 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 	return findings;
 }
 
+/**
+ * An array computed on its first use. A proxy rather than a getter on the finding: copies of a finding
+ * (`{ ...f, suppression }`) share the one list, and V8 keeps objects with accessor properties, and everything
+ * they reach, through minor GCs (a getter per finding made the GC cost of an analysis several times higher).
+ */
+function lazyList<T>(compute: () => T[]): T[] {
+	const items: T[] = [];
+	let ready = false;
+	const read = (): T[] => {
+		if (!ready) {
+			ready = true;
+			items.push(...compute());
+		}
+		return items;
+	};
+	return new Proxy(items, {
+		get: (_t, key) => Reflect.get(read(), key),
+		set: (_t, key, value) => Reflect.set(read(), key, value),
+		has: (_t, key) => Reflect.has(read(), key),
+		ownKeys: () => Reflect.ownKeys(read()),
+		getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(read(), key),
+		defineProperty: (_t, key, descriptor) => Reflect.defineProperty(read(), key, descriptor),
+		deleteProperty: (_t, key) => Reflect.deleteProperty(read(), key),
+	});
+}
+
 /** A fix on a resource depends on its apiVersion unless it is the fix that changes it. */
 function claimApiVersion(fix: Fix, api: Location | undefined): Fix {
 	if (!api) return fix;
@@ -153,28 +179,19 @@ function buildFinding(template: Template, rule: Rule, level: Exclude<Severity, '
 		message,
 		location,
 		related,
-		fixes: [],
+		// Writing a fix's text edits costs as much as a small re-parse (jsonc modify re-reads the document),
+		// and most findings are never fixed: resolve them when someone first asks (a code action, a report).
+		fixes:
+			suggestions.length === 0
+				? []
+				: lazyList(() =>
+						suggestions
+							.map((s) => resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion'))
+							.filter((f): f is Fix => f !== undefined)
+							.map((f) => claimApiVersion(f, view?.resource.apiVersionSite)),
+					),
 		resourceName: view?.name,
 		resourceType: view?.type,
 	};
-	if (suggestions.length > 0) {
-		// Writing a fix's text edits costs as much as a small re-parse (jsonc modify re-reads the document),
-		// and most findings are never fixed: resolve them when someone first asks (a code action, a report).
-		let fixes: Fix[] | undefined;
-		Object.defineProperty(finding, 'fixes', {
-			enumerable: true,
-			configurable: true,
-			get(): Fix[] {
-				fixes ??= suggestions
-					.map((s) => resolveSuggestion(template, view?.resource, s, rule.id, rule.fix === 'safe' && s.kind !== 'suggestion' ? 'safe' : 'suggestion'))
-					.filter((f): f is Fix => f !== undefined)
-					.map((f) => claimApiVersion(f, view?.resource.apiVersionSite));
-				return fixes;
-			},
-			set(value: Fix[]) {
-				fixes = value;
-			},
-		});
-	}
 	return finding;
 }

@@ -365,30 +365,22 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	const count = countNode ? convert(countNode, [...path, propKey(node, 'copy'), propKey(copyNode, 'count')]) : undefined;
 	const noCopies: Value | undefined = count?.kind === 'number' && count.value <= 0 ? { kind: 'boolean', value: false, origin: count.origin } : undefined;
 
-	let bodyCache: Value | undefined;
 	const isDeployment = type.toLowerCase() === 'microsoft.resources/deployments';
-	const resource: Resource = {
-		type,
-		apiVersion: apiValue?.kind === 'string' ? apiValue.value : undefined,
-		name,
-		symbolicName,
-		displayName: name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type)),
-		get body(): Value {
-			// Evaluated on first use: most resources in a large template are never looked at by a rule.
-			bodyCache ??= convert(bodyNode(node, isDeployment), path);
-			return bodyCache;
-		},
-		typeSite: { uri, span: spanOf(typeNode) },
-		apiVersionSite: apiNode ? { uri, span: spanOf(apiNode) } : undefined,
-		site: { uri, span: spanOf(node) },
-		format: 'json',
-		jsonPath: path,
-		condition: noCopies ?? (condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition),
-		inLoop,
-		existing: existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined,
-		scope: scopeNode ? convert(scopeNode, [...path, propKey(node, 'scope')]) : undefined,
-		via,
-	};
+	const resource = new ArmResource(() => convert(bodyNode(node, isDeployment), path));
+	resource.type = type;
+	resource.apiVersion = apiValue?.kind === 'string' ? apiValue.value : undefined;
+	resource.name = name;
+	resource.symbolicName = symbolicName;
+	resource.displayName = name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type));
+	resource.typeSite = { uri, span: spanOf(typeNode) };
+	resource.apiVersionSite = apiNode ? { uri, span: spanOf(apiNode) } : undefined;
+	resource.site = { uri, span: spanOf(node) };
+	resource.jsonPath = path;
+	resource.condition = noCopies ?? (condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition);
+	resource.inLoop = inLoop;
+	resource.existing = existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined;
+	resource.scope = scopeNode ? convert(scopeNode, [...path, propKey(node, 'scope')]) : undefined;
+	resource.via = via;
 	template.resources.push(resource);
 
 	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
@@ -439,6 +431,37 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 				if (resource.condition) r.condition = r.condition ? both(resource.condition, r.condition) : resource.condition;
 			}
 		}
+	}
+}
+
+/**
+ * An ARM resource whose body is converted on first read: most resources of a large template are never looked
+ * at by a rule. A class with the getter on its prototype, not an object literal with a `get body()`: V8 keeps
+ * such literals (and all they reach) through minor GCs, which tripled the GC cost of an analysis.
+ */
+class ArmResource implements Resource {
+	type = '';
+	apiVersion: string | undefined = undefined;
+	name: Value = { kind: 'unknown', reason: 'resource has no name' };
+	symbolicName: string | undefined = undefined;
+	displayName = '';
+	typeSite: Location = { uri: '', span: { start: 0, end: 0 } };
+	apiVersionSite: Location | undefined = undefined;
+	site: Location = this.typeSite;
+	readonly format = 'json' as const;
+	jsonPath: JsonPath | undefined = undefined;
+	condition: Value | undefined = undefined;
+	inLoop: boolean | undefined = undefined;
+	existing: boolean | undefined = undefined;
+	scope: Value | undefined = undefined;
+	via: Location[] | undefined = undefined;
+	private converted: Value | undefined = undefined;
+
+	constructor(private readonly convertBody: () => Value) {}
+
+	get body(): Value {
+		this.converted ??= this.convertBody();
+		return this.converted;
 	}
 }
 
