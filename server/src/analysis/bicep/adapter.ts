@@ -50,25 +50,60 @@ function spanOf(node: { startIndex: number; endIndex: number }): Span {
 	return { start: node.startIndex, end: node.endIndex };
 }
 
+const THUNKS = Symbol('thunks');
+
+interface LazyFields {
+	[THUNKS]: Record<string, (() => unknown) | undefined>;
+}
+
 /**
- * A property computed on first read, then stored as a plain value. `owner` is kept reachable by the getter
- * so the trees it needs are not deleted before it runs.
+ * A class for model objects (resources, parameters, outputs, external modules) whose `keys` are computed on
+ * first read, then stored. The getters live on the prototype: a getter defined on each object (as
+ * `Object.defineProperty` does) makes V8 keep the object, and everything it reaches, through minor GCs, which
+ * multiplied the GC cost of an analysis. `owner` is kept reachable so the trees the thunks read are not deleted
+ * before they run (see treeRegistry).
  */
-function lazy<T extends object>(obj: T, key: keyof T & string, owner: object, compute: () => unknown): void {
-	const store = (value: unknown): void => {
-		Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: true });
-	};
-	Object.defineProperty(obj, key, {
-		configurable: true,
-		enumerable: true,
-		get() {
-			void owner;
-			const value = compute();
-			store(value);
-			return value;
-		},
-		set: store,
-	});
+function lazyModel(keys: readonly string[]): new (owner: object) => LazyFields {
+	class Model implements LazyFields {
+		[THUNKS]: Record<string, (() => unknown) | undefined> = {};
+		constructor(readonly owner: object) {
+			Object.defineProperty(this, 'owner', { enumerable: false });
+		}
+	}
+	for (const key of keys) {
+		const slot = Symbol(key);
+		Object.defineProperty(Model.prototype, key, {
+			enumerable: true,
+			configurable: true,
+			get(this: LazyFields & Record<symbol, unknown>) {
+				if (slot in this) return this[slot];
+				const compute = this[THUNKS][key];
+				if (!compute) return undefined;
+				const value = compute();
+				this[slot] = value;
+				return value;
+			},
+			set(this: Record<symbol, unknown>, value: unknown) {
+				this[slot] = value;
+			},
+		});
+	}
+	return Model;
+}
+
+const LazyResource = lazyModel(['name', 'displayName', 'body', 'condition', 'scope', 'parentSymbol']);
+const LazyParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
+const LazyOutput = lazyModel(['value']);
+const LazyExternal = lazyModel(['parameters', 'condition']);
+
+/** Compute `key` of a lazy model object on first read. */
+function lazy<T extends object>(obj: T, key: keyof T & string, compute: () => unknown): void {
+	(obj as unknown as LazyFields)[THUNKS][key] = compute;
+}
+
+/** A lazy model object with the given plain fields. */
+function model<T>(Class: new (owner: object) => LazyFields, owner: object, fields: Partial<T>): T {
+	return Object.assign(new Class(owner), fields) as unknown as T;
 }
 
 function memo<T>(f: () => T): () => T {
@@ -646,14 +681,14 @@ function instantiate(
 		const nullable = type?.endsWith('?') ?? false;
 		paramDecls.set(name, { valueNode: p.value ? copyOf(p.value) : undefined, nullable, nameSpan: spanOf(p.name) });
 		const decoratorText = decorators ? text.slice(decorators.startIndex, decorators.endIndex) : '';
-		const parameter: Parameter = { name, secure: SECURE_DECORATOR.test(decoratorText), nameSpan: spanOf(p.name), span: spanOf(node) };
+		const parameter = model<Parameter>(LazyParameter, owner, { name, secure: SECURE_DECORATOR.test(decoratorText), nameSpan: spanOf(p.name), span: spanOf(node) });
 		if (type) parameter.type = type;
 		if (nullable) parameter.nullable = true;
-		if (p.value) lazy(parameter, 'defaultValue', owner, () => defaultOf(name));
-		if (p.value || overrides?.has(name.toLowerCase())) lazy(parameter, 'value', owner, () => paramValue(name));
+		if (p.value) lazy(parameter, 'defaultValue', () => defaultOf(name));
+		if (p.value || overrides?.has(name.toLowerCase())) lazy(parameter, 'value', () => paramValue(name));
 		if (decorators && ALLOWED_DECORATOR.test(decoratorText)) {
 			const decoratorsCopy = copyOf(decorators);
-			lazy(parameter, 'allowedValues', owner, () => allowedValues(decoratorsCopy()));
+			lazy(parameter, 'allowedValues', () => allowedValues(decoratorsCopy()));
 		}
 		declInfo.set(parameter, { decoratorsStart: (decorators ?? node).startIndex, equals: p.equals, valueEnd: p.value?.endIndex });
 		inst.parameters.set(name.toLowerCase(), parameter);
@@ -703,15 +738,15 @@ function instantiate(
 			const at = text.indexOf('@', typeString.startIndex);
 			if (at >= 0 && at < typeString.endIndex) apiVersionSite = { uri, span: { start: at + 1, end: typeString.endIndex - 1 } };
 		}
-		const resource = { type: decl.type, symbolicName: decl.symbol, typeSite, site, format: 'bicep' } as Resource;
+		const resource = model<Resource>(LazyResource, owner, { type: decl.type, symbolicName: decl.symbol, typeSite, site, format: 'bicep' });
 		if (decl.apiVersion !== undefined) resource.apiVersion = decl.apiVersion;
 		if (apiVersionSite) resource.apiVersionSite = apiVersionSite;
-		lazy(resource, 'name', owner, () => decl.name());
-		lazy(resource, 'displayName', owner, () => {
+		lazy(resource, 'name', () => decl.name());
+		lazy(resource, 'displayName', () => {
 			const n = resource.name;
 			return n.kind === 'string' ? n.value : decl.symbol;
 		});
-		lazy(resource, 'body', owner, () => {
+		lazy(resource, 'body', () => {
 			const body = decl.shape().body;
 			if (!body) return { kind: 'unknown', reason: 'resource body is not an object', origin: { uri, span: site.span, source: 'computed', format: 'bicep', replaceable: false } };
 			const v = ev.evaluate(body, { source: 'literal', env: decl.shape().env });
@@ -722,7 +757,7 @@ function instantiate(
 		const looped = !decl.lexicalParent && decl.value?.type === 'for_statement';
 		if (conditional || placement.condition || looped) {
 			const outer = placement.condition;
-			lazy(resource, 'condition', owner, () => {
+			lazy(resource, 'condition', () => {
 				// A loop over a collection known to be empty deploys nothing.
 				if (looped && decl.value && emptyLoop(decl.value)) return { kind: 'boolean', value: false };
 				const own = conditional ? decl.condition() : undefined;
@@ -733,13 +768,13 @@ function instantiate(
 		if (decl.inLoop || placement.inLoop) resource.inLoop = true;
 		if (decl.existing) resource.existing = true;
 		if (/\bscope\s*:/.test(valueText)) {
-			lazy(resource, 'scope', owner, () => {
+			lazy(resource, 'scope', () => {
 				const body = resource.body;
 				return body.kind === 'object' ? body.entries.get('scope')?.value : undefined;
 			});
 		}
 		if (decl.lexicalParent) resource.parentSymbol = decl.lexicalParent.symbol;
-		else if (/\bparent\s*:/.test(valueText)) lazy(resource, 'parentSymbol', owner, () => decl.parent?.symbol);
+		else if (/\bparent\s*:/.test(valueText)) lazy(resource, 'parentSymbol', () => decl.parent?.symbol);
 		if (placement.via.length) resource.via = placement.via;
 		inst.resources.push(resource);
 	}
@@ -791,14 +826,14 @@ function instantiate(
 		const via: Location = { uri, span: spanOf(pathNode) };
 		// A module that is not analysed is still recorded with its arguments (see Template.externalDeployments).
 		const external = (): void => {
-			const entry = { target: path, site: via } as ExternalDeployment;
-			lazy(entry, 'parameters', owner, (): Value => {
+			const entry = model<ExternalDeployment>(LazyExternal, owner, { target: path, site: via });
+			lazy(entry, 'parameters', (): Value => {
 				const entries = new Map<string, ObjectEntry>();
 				for (const [k, v] of args()) entries.set(k, { key: k, value: v() });
 				return { kind: 'object', entries };
 			});
 			if (inLoop || placement.inLoop) entry.inLoop = true;
-			if (condition) lazy(entry, 'condition', owner, condition);
+			if (condition) lazy(entry, 'condition', condition);
 			if (placement.via.length) entry.via = placement.via;
 			inst.external.push(entry);
 		};
@@ -859,17 +894,17 @@ function instantiate(
 		if (!p.name) continue;
 		const name = text.slice(p.name.startIndex, p.name.endIndex);
 		const decoratorText = decorators ? text.slice(decorators.startIndex, decorators.endIndex) : '';
-		const output = {
+		const output = model<Output>(LazyOutput, owner, {
 			name,
 			secure: SECURE_DECORATOR.test(decoratorText),
 			expressionText: p.value ? text.slice(p.value.startIndex, p.value.endIndex) : '',
 			nameSpan: spanOf(p.name),
 			span: spanOf(node),
-		} as Output;
+		});
 		const type = typeText(node, p, text);
 		if (type) output.type = type;
 		const valueNode = p.value ? copyOf(p.value) : undefined;
-		lazy(output, 'value', owner, () => (valueNode ? ev.evaluate(valueNode(), { source: 'literal' }) : { kind: 'unknown', reason: 'missing expression' }));
+		lazy(output, 'value', () => (valueNode ? ev.evaluate(valueNode(), { source: 'literal' }) : { kind: 'unknown', reason: 'missing expression' }));
 		declInfo.set(output, { decoratorsStart: (decorators ?? node).startIndex, equals: p.equals, valueEnd: p.value?.endIndex });
 		inst.outputs.push(output);
 	}

@@ -1,6 +1,7 @@
 // Facts about parameter and output declarations that the model (types.ts) does not carry but the Bicep
 // writer needs to edit them without reparsing: where the decorators start and where `= <default>` stands.
-// Keyed by the model objects themselves, so they go away with the template.
+// Stored on the model objects themselves (under a symbol), so they go away with the template. Not a WeakMap:
+// V8 keeps WeakMap keys, and everything they reach, through minor GCs.
 
 import type { Output, Parameter } from '../types';
 
@@ -13,4 +14,15 @@ export interface DeclInfo {
 	valueEnd?: number;
 }
 
-export const declInfo = new WeakMap<Parameter | Output, DeclInfo>();
+const DECL_INFO = Symbol('declInfo');
+
+type WithInfo = { [DECL_INFO]?: DeclInfo };
+
+export const declInfo = {
+	set(decl: Parameter | Output, info: DeclInfo): void {
+		(decl as WithInfo)[DECL_INFO] = info;
+	},
+	get(decl: Parameter | Output): DeclInfo | undefined {
+		return (decl as WithInfo)[DECL_INFO];
+	},
+};
