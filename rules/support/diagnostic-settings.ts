@@ -95,9 +95,9 @@ function insertFix(ctx: RuleContext, spec: DiagnosticSpec): Suggestion[] {
 	if (!canInsertNextTo(ctx)) return [];
 	const at = ctx.resource.resource.site;
 	// A workspace declared at the top level of this document is used; otherwise its id becomes a parameter.
-	const workspace = ctx.resources.find((v) => {
+	const workspace = ctx.ofType('Microsoft.OperationalInsights/workspaces').find((v) => {
 		const r = v.resource;
-		if (!v.isType('Microsoft.OperationalInsights/workspaces') || r.site.uri !== ctx.template.uri || r.inLoop || r.via?.length) return false;
+		if (r.site.uri !== ctx.template.uri || r.inLoop || r.via?.length) return false;
 		if (r.format === 'json' && r.jsonPath?.length !== 2) return false;
 		return r.existing || isDeployed(r) === 'yes';
 	});
@@ -124,13 +124,18 @@ function insertFix(ctx: RuleContext, spec: DiagnosticSpec): Suggestion[] {
 	}];
 }
 
+/** `Microsoft.Insights/diagnosticSettings`, or the old nested form `<type>/providers/diagnosticSettings` (lower-cased). */
+function isDiagnosticSettingsType(typeKey: string): boolean {
+	return typeKey === 'microsoft.insights/diagnosticsettings' || typeKey.endsWith('/providers/diagnosticsettings');
+}
+
 export function checkDiagnosticLogs(ctx: RuleContext, spec: DiagnosticSpec): void {
 	const facts = diagnosticFacts(ctx.resource.type);
 	const categories = new Set((facts?.logCategories ?? []).map((c) => c.toLowerCase()));
 	const groups = new Set((facts?.categoryGroups ?? []).map((c) => c.toLowerCase()));
 	const outcomes: { setting: ResourceView; outcome: Outcome }[] = [];
 	const unknown: Prop[] = [];
-	const settings = ctx.resources.filter((v) => (v.isType('Microsoft.Insights/diagnosticSettings') || v.type.toLowerCase().endsWith('/providers/diagnosticsettings')) && isDeployed(v.resource) !== 'no');
+	const settings = ctx.ofTypeWhere(isDiagnosticSettingsType).filter((v) => isDeployed(v.resource) !== 'no');
 	for (const setting of settings) {
 		const scoped = both(extensionOf(setting, ctx.resource), isDeployed(setting.resource));
 		if (scoped === 'no') continue;

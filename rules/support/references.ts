@@ -6,7 +6,7 @@
 // nor a finding.
 
 import { trimTrailingSlashes } from '../../server/src/analysis/arm/expression';
-import { member, type ResourceView } from '../../server/src/analysis/rule';
+import { member, type ResourceView, type RuleContext } from '../../server/src/analysis/rule';
 import type { Resource, Template, Value } from '../../server/src/analysis/types';
 
 export type Verdict = 'yes' | 'no' | 'unknown';
@@ -165,7 +165,11 @@ export function childOf(child: ResourceView, parent: ResourceView): Verdict {
 }
 
 /** Deployments whose template is not analysed (an ARM `templateLink`): what they are given may create anything. */
-export function externalDeployments(ctx: { ofType(type: string): readonly ResourceView[] }): { view: ResourceView; args: Value | undefined }[] {
+export function externalDeployments(ctx: Pick<RuleContext, 'ofType' | 'shared'>): { view: ResourceView; args: Value | undefined }[] {
+	return ctx.shared('externalDeployments', () => linkedDeployments(ctx));
+}
+
+function linkedDeployments(ctx: Pick<RuleContext, 'ofType'>): { view: ResourceView; args: Value | undefined }[] {
 	const out: { view: ResourceView; args: Value | undefined }[] = [];
 	for (const view of ctx.ofType('Microsoft.Resources/deployments')) {
 		if (view.resource.existing) continue;

@@ -98,6 +98,38 @@ describe('lazy JSON tree', () => {
 		);
 	});
 
+	it('accepts exactly what JSON.parse accepts (mutated and generated text)', () => {
+		const parses = (text: string) => {
+			try {
+				JSON.parse(text);
+				return true;
+			} catch {
+				return false;
+			}
+		};
+		const check = (text: string) => assert.equal(parseStrictJson(text) !== undefined, parses(text), JSON.stringify(text));
+		for (const text of [
+			'"\\u00zz"', '"\\x"', '"a\u0001b"', '"\t"', '01', '-', '-0', '1.', '.5', '1e', '1e+', '+1', '1.5E-3', 'tru', 'nul', 'falsey',
+			'{"a":1}}', '[1]]', '{"a" : 1 , }', '{,}', '[,]', '{"a"}', '{"a":}', '{1:2}', '["a":1]', '{"a":1 "b":2}', '[1 2]', '"\u2028"', '"\\/"',
+			'{"a":[}', '[{]}', '  ', '\u00a0{}', '{}\u00a0', '{} x', '"unterminated', '"\\"', '"\\\\"', 'NaN', 'Infinity', '-Infinity', '[1e999]',
+		]) {
+			check(text);
+		}
+		const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', 'a', '1', '0', '-', '.', 'e', 'E', '+', ' ', '\n', 't', 'r', 'u', 'n', 'l', 'f', 's', '\u0000', '\u001f', 'é'];
+		fc.assert(
+			fc.property(fc.jsonValue({ maxDepth: 4 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...alphabet), fc.boolean()), { maxLength: 3 }), (value, edits) => {
+				let text = JSON.stringify(value) ?? 'null';
+				for (const [at, ch, insert] of edits) {
+					const i = text.length === 0 ? 0 : at % (text.length + 1);
+					text = insert ? text.slice(0, i) + ch + text.slice(i) : text.slice(0, i) + text.slice(i + 1);
+				}
+				check(text);
+			}),
+			{ numRuns: 3000, seed: 0x5eed },
+		);
+		fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 12 }), check), { numRuns: 3000, seed: 0xbeef });
+	});
+
 	it('equals parseTree on every strict-JSON file of the corpus', (t) => {
 		const files = corpus();
 		if (!files) return t.skip(corpusMissing);

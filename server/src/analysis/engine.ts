@@ -50,6 +50,12 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 	const views = template.resources.map((r) => new ResourceView(r, template));
 	const index = new TypeIndex(views);
 	const ofType = (type: string) => index.ofType(type);
+	const ofTypeWhere = (test: (typeKey: string) => boolean) => index.where(test);
+	const memo = new Map<string, unknown>();
+	const shared = <T>(key: string, compute: () => T): T => {
+		if (!memo.has(key)) memo.set(key, compute());
+		return memo.get(key) as T;
+	};
 	for (const rule of rules) {
 		const level = levelOf(rule, config.levels);
 		if (level === 'off') continue;
@@ -59,7 +65,7 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 		};
 		try {
 			if (rule.checkTemplate) {
-				rule.checkTemplate({ template, resources: views, ofType, report: makeReport(undefined) });
+				rule.checkTemplate({ template, resources: views, ofType, ofTypeWhere, shared, report: makeReport(undefined) });
 			}
 			if (rule.check && types.size > 0) {
 				for (const view of views) {
@@ -70,6 +76,8 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 						template,
 						resources: views,
 						ofType,
+						ofTypeWhere,
+						shared,
 						report,
 						unknown(prop, data) {
 							if (!config.reportUnknown) return;

@@ -36,6 +36,10 @@ export interface RuleContext {
 	resources: ResourceView[];
 	/** The resources of one type (case-insensitive), in template order. */
 	ofType(type: string): readonly ResourceView[];
+	/** The resources whose lower-cased type passes `test`, in template order. */
+	ofTypeWhere(test: (typeKey: string) => boolean): readonly ResourceView[];
+	/** A value computed once per analysis of the template (shared by every rule and resource), by key. */
+	shared<T>(key: string, compute: () => T): T;
 	report(descriptor: ReportDescriptor): void;
 	/** Report "cannot verify" (info) when the user opted in to unknown-value reports. */
 	unknown(prop: Prop, data?: Record<string, string | number | boolean | undefined>): void;
@@ -45,6 +49,8 @@ export interface TemplateRuleContext {
 	template: Template;
 	resources: ResourceView[];
 	ofType(type: string): readonly ResourceView[];
+	ofTypeWhere(test: (typeKey: string) => boolean): readonly ResourceView[];
+	shared<T>(key: string, compute: () => T): T;
 	report(descriptor: ReportDescriptor & { node: Prop | Location }): void;
 }
 
@@ -310,6 +316,18 @@ export class TypeIndex {
 	constructor(private readonly views: readonly ResourceView[]) {}
 
 	ofType(type: string): readonly ResourceView[] {
+		return this.built().get(lowerCased(type)) ?? [];
+	}
+
+	/** The views whose lower-cased type passes `test`, in template order. */
+	where(test: (typeKey: string) => boolean): readonly ResourceView[] {
+		const keys = [...this.built().keys()].filter(test);
+		if (keys.length <= 1) return keys.length === 0 ? [] : this.built().get(keys[0])!;
+		const wanted = new Set(keys);
+		return this.views.filter((v) => wanted.has(v.typeKey));
+	}
+
+	private built(): Map<string, ResourceView[]> {
 		if (!this.index) {
 			this.index = new Map();
 			for (const v of this.views) {
@@ -318,7 +336,7 @@ export class TypeIndex {
 				else this.index.set(v.typeKey, [v]);
 			}
 		}
-		return this.index.get(lowerCased(type)) ?? [];
+		return this.index;
 	}
 }
 

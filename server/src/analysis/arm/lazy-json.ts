@@ -5,15 +5,16 @@
 // the bodies of the few resources a rule checks. For text that is strict JSON (what `bicep build`, the portal's
 // export and most hand-written templates are) the work is split instead:
 //
-//   1. `JSON.parse` validates the text (native code; its result is dropped). Anything it refuses (comments,
-//      trailing commas, a BOM, errors) goes to `parseTree`, which tolerates them and reports the problem.
-//   2. One pass pairs every `{`/`[` with its closing bracket, skipping strings with `indexOf`.
-//   3. Nodes are the shape jsonc-parser's `parseTree` gives (`type`, `offset`, `length`, `value`, `colonOffset`,
+//   1. One pass checks that the text is strict JSON (the grammar `JSON.parse` accepts, without building any
+//      value) and pairs every `{`/`[` with its closing bracket. Anything else (comments, trailing commas, a
+//      BOM, errors) goes to `parseTree`, which tolerates them and reports the problem.
+//   2. Nodes are the shape jsonc-parser's `parseTree` gives (`type`, `offset`, `length`, `value`, `colonOffset`,
 //      `children`), except that an object's or array's children are read when first asked for, one level at a
 //      time, jumping over nested containers with the bracket pairs. No `parent` links (nothing here uses them).
 //
 // Since the text is known to be valid JSON, reading one level is a simple walk. `test/analysis/lazy-json.test.ts`
-// checks that a fully expanded lazy tree equals `parseTree`'s, node for node, on generated and corpus files.
+// checks that a fully expanded lazy tree equals `parseTree`'s, node for node, on generated and corpus files, and
+// that the validator accepts exactly what `JSON.parse` accepts, on generated and mutated text.
 
 import type { Node as JsonNode } from 'jsonc-parser';
 
@@ -32,43 +33,106 @@ interface Brackets {
  * MAX_LAZY_DEPTH): the caller then uses jsonc-parser's tolerant `parseTree`.
  */
 export function parseStrictJson(text: string): JsonNode | undefined {
-	try {
-		JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-	const brackets = pairBrackets(text);
+	const brackets = validate(text);
 	if (!brackets) return undefined;
 	return valueAt(text, brackets, skipWhitespace(text, 0), { k: 0 });
 }
 
-function pairBrackets(text: string): Brackets | undefined {
+// RFC 8259 tokens. Both are linear: the classes inside a string never overlap the escapes, and a number has
+// one way to match. Sticky, so they match exactly at lastIndex.
+const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y;
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+// What the validator expects next.
+const VALUE = 0;
+const VALUE_OR_CLOSE = 1; // after `[`
+const KEY = 2; // after `,` in an object
+const KEY_OR_CLOSE = 3; // after `{`
+const COLON = 4;
+const COMMA_OR_CLOSE = 5; // after a member or an element
+const END = 6; // after the root value
+
+/**
+ * Check that the text is strict JSON (what `JSON.parse` accepts) and pair its brackets, in one pass without
+ * building any value: `JSON.parse` would build the whole document just to be thrown away.
+ */
+function validate(text: string): Brackets | undefined {
 	const opens: number[] = [];
 	const closes: number[] = [];
 	const after: number[] = [];
+	// Open containers: index into opens, and whether it is an object.
 	const stack: number[] = [];
+	const isObject: boolean[] = [];
 	const n = text.length;
+	let expect = VALUE;
 	let i = 0;
 	while (i < n) {
 		const c = text.charCodeAt(i);
+		if (c === 32 || c === 10 || c === 13 || c === 9) {
+			i++;
+			continue;
+		}
+		if (expect === END) return undefined;
 		if (c === 34 /* " */) {
-			i = stringEnd(text, i);
+			if (expect === COLON || expect === COMMA_OR_CLOSE) return undefined;
+			STRING.lastIndex = i;
+			if (!STRING.test(text)) return undefined;
+			i = STRING.lastIndex;
+			expect = expect === KEY || expect === KEY_OR_CLOSE ? COLON : afterValue(stack);
 			continue;
 		}
 		if (c === 123 /* { */ || c === 91 /* [ */) {
+			if (expect !== VALUE && expect !== VALUE_OR_CLOSE) return undefined;
 			if (stack.length >= MAX_LAZY_DEPTH) return undefined;
 			stack.push(opens.length);
+			isObject.push(c === 123);
 			opens.push(i);
 			closes.push(-1);
 			after.push(-1);
-		} else if (c === 125 /* } */ || c === 93 /* ] */) {
+			expect = c === 123 ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+			i++;
+			continue;
+		}
+		if (c === 125 /* } */ || c === 93 /* ] */) {
+			const object = c === 125;
+			if (stack.length === 0 || isObject[isObject.length - 1] !== object) return undefined;
+			if (expect !== COMMA_OR_CLOSE && expect !== (object ? KEY_OR_CLOSE : VALUE_OR_CLOSE)) return undefined;
 			const k = stack.pop()!;
+			isObject.pop();
 			closes[k] = i;
 			after[k] = opens.length;
+			expect = afterValue(stack);
+			i++;
+			continue;
 		}
-		i++;
+		if (c === 44 /* , */) {
+			if (expect !== COMMA_OR_CLOSE) return undefined;
+			expect = isObject[isObject.length - 1] ? KEY : VALUE;
+			i++;
+			continue;
+		}
+		if (c === 58 /* : */) {
+			if (expect !== COLON) return undefined;
+			expect = VALUE;
+			i++;
+			continue;
+		}
+		if (expect !== VALUE && expect !== VALUE_OR_CLOSE) return undefined;
+		if (c === 116 /* t */ && text.startsWith('true', i)) i += 4;
+		else if (c === 102 /* f */ && text.startsWith('false', i)) i += 5;
+		else if (c === 110 /* n */ && text.startsWith('null', i)) i += 4;
+		else {
+			NUMBER.lastIndex = i;
+			if (!NUMBER.test(text)) return undefined;
+			i = NUMBER.lastIndex;
+		}
+		expect = afterValue(stack);
 	}
-	return { opens, closes, after };
+	return expect === END ? { opens, closes, after } : undefined;
+}
+
+function afterValue(stack: number[]): number {
+	return stack.length === 0 ? END : COMMA_OR_CLOSE;
 }
 
 /** Offset just past the closing quote of the string that starts at `start`. */
