@@ -6,7 +6,7 @@
 // SyntaxNode mirrors the subset of the Node API the Bicep front end uses, so code reads the same over both.
 // Field access is positional (the grammar's field order is fixed); comments are left out.
 
-import type { Language, Node } from 'web-tree-sitter';
+import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 
 export class SyntaxNode {
 	private named?: SyntaxNode[];
@@ -120,7 +120,33 @@ export const TOO_DEEP = 'nesting_too_deep';
 
 function copyTree(node: Node): SyntaxNode {
 	const language = node.tree.language;
-	return copy(node, language.types, namedTable(language), node.hasError, 0);
+	if (node.hasError) return copy(node, language.types, namedTable(language), true, 0);
+	// Without errors, a cursor walk reads each node with no Node object made per child (web-tree-sitter builds one
+	// per child for `children`, the bulk of a copy's cost).
+	const cursor = node.walk();
+	try {
+		return copyAtCursor(cursor, language.types, namedTable(language), 0);
+	} finally {
+		cursor.delete();
+	}
+}
+
+function copyAtCursor(cursor: TreeCursor, types: string[], named: boolean[], depth: number): SyntaxNode {
+	const typeId = cursor.nodeTypeId;
+	const type = types[typeId] || 'ERROR';
+	const start = cursor.startIndex;
+	const end = cursor.endIndex;
+	if (depth > MAX_COPY_DEPTH) return new SyntaxNode(TOO_DEEP, start, end, true, false, false, []);
+	const children: SyntaxNode[] = [];
+	if (cursor.gotoFirstChild()) {
+		do {
+			const child = copyAtCursor(cursor, types, named, depth + 1);
+			if (child.isNamed && EXTRAS.has(child.type)) continue;
+			children.push(child);
+		} while (cursor.gotoNextSibling());
+		cursor.gotoParent();
+	}
+	return new SyntaxNode(type, start, end, type === 'ERROR' || named[typeId] === true, type === 'ERROR', false, children);
 }
 
 function copy(node: Node, types: string[], named: boolean[], mayHaveError: boolean, depth: number): SyntaxNode {
