@@ -1,5 +1,5 @@
 import type { EditIntent, InsertedResource, JsonValue, RelatedInformation, Suggestion } from './findings';
-import type { Location, Origin, Resource, Severity, Template, Value } from './types';
+import type { Location, ObjectEntry, Origin, Resource, Severity, Template, Value } from './types';
 
 /** A property looked up on a resource, as rules see it. */
 export interface Prop {
@@ -340,29 +340,43 @@ export class TypeIndex {
 	}
 }
 
+const segmentCache = new Map<string, string[]>();
+
+/** A dotted path's lower-cased segments, remembered (rules look the same few paths up on every resource). */
+function pathSegments(path: string): string[] {
+	let segments = segmentCache.get(path);
+	if (!segments) {
+		segments = path.toLowerCase().split('.');
+		if (segmentCache.size < 4096) segmentCache.set(path, segments);
+	}
+	return segments;
+}
+
 /** Dotted-path lookup inside any value, tracking the deepest site within `home`. */
 export function lookup(root: Value, path: string, home: Location): Prop | undefined {
 	let cur: Value = root;
 	let site: Location = home;
-	let keySite: Location | undefined;
-	const segments = path.split('.');
+	// The leaf's entry when it is written inside `home` (its key span is where a key finding goes).
+	let leaf: ObjectEntry | undefined;
+	const segments = pathSegments(path);
 	for (let i = 0; i < segments.length; i++) {
 		if (cur.kind === 'unknown') {
 			return { path, raw: cur, value: undefined, known: false, site, origin: cur.origin };
 		}
 		if (cur.kind !== 'object') return undefined;
-		const entry = cur.entries.get(segments[i].toLowerCase());
+		const entry = cur.entries.get(segments[i]);
 		if (!entry) return undefined;
 		if (entry.site && within(entry.site, home)) {
 			site = entry.site;
-			keySite = entry.keySpan ? { uri: entry.site.uri, span: entry.keySpan } : undefined;
+			leaf = entry;
 		} else {
-			keySite = undefined;
+			leaf = undefined;
 		}
 		cur = entry.value;
 	}
 	if (cur.kind === 'null') return undefined;
 	const value = toPlain(cur);
+	const keySite = leaf?.keySpan && leaf.site ? { uri: leaf.site.uri, span: leaf.keySpan } : undefined;
 	return { path, raw: cur, value, known: value !== undefined, site, keySite, origin: cur.origin };
 }
 

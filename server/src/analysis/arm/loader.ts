@@ -2,6 +2,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import { baseName, MAX_ANALYSED_LENGTH, siblingUri, type Host } from '../host';
 import type { Location, Output, Parameter, Problem, Resource, Template, Value } from '../types';
 import type { ArmEvalContext } from './expression';
+import { lazy, lazyModel, model } from '../lazy-model';
 import { parseStrictJson } from './lazy-json';
 import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
 
@@ -149,6 +150,9 @@ interface Scope {
 	parent?: Scope;
 }
 
+const ArmParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
+const ArmOutput = lazyModel(['value']);
+
 const STEP_BUDGET = 2_000_000;
 const MAX_NESTED_DEPTH = 10;
 /** Child resources nested deeper than this (inside `resources` of resources) are not read. */
@@ -208,19 +212,22 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 		const defaultNode = prop(v, 'defaultValue');
 		const allowedNode = prop(v, 'allowedValues');
 		const ctx = { uri, source: 'parameterDefault' as const, name, evalCtx: evalContext(scope) };
-		const param: Parameter = {
+		const param = model<Parameter>(ArmParameter, template, {
 			name,
 			type,
 			secure: !!type && /^secure(string|object)$/i.test(type),
-			// Without a supplied value the value in effect is the default itself: evaluate it once.
-			defaultValue: !defaultNode ? undefined : scope.supplied.has(name.toLowerCase()) ? jsonToValue(defaultNode, [...path, propKey(v, 'defaultValue')], ctx) : parameterValue(scope, name),
-			allowedValues: allowedNode?.type === 'array' ? (allowedNode.children ?? []).map((c, i) => jsonToValue(c, [...path, propKey(v, 'allowedValues'), i], ctx)) : undefined,
 			nullable: false,
 			nameSpan: { start: k.offset + 1, end: k.offset + k.length - 1 },
 			span: { start: p.offset, end: p.offset + p.length },
 			jsonPath: path,
-		};
-		param.value = parameterValue(scope, name);
+		});
+		// Evaluated when first read: a rule looks at few parameters.
+		if (defaultNode) {
+			// Without a supplied value the value in effect is the default itself: evaluated once.
+			lazy(param, 'defaultValue', () => (scope.supplied.has(name.toLowerCase()) ? jsonToValue(defaultNode, [...path, propKey(v, 'defaultValue')], ctx) : parameterValue(scope, name)));
+		}
+		if (allowedNode?.type === 'array') lazy(param, 'allowedValues', () => (allowedNode.children ?? []).map((c, i) => jsonToValue(c, [...path, propKey(v, 'allowedValues'), i], ctx)));
+		lazy(param, 'value', () => parameterValue(scope, name));
 		template.parameters.set(name.toLowerCase(), param);
 	}
 
@@ -234,16 +241,16 @@ export function loadArmTemplate(uri: string, text: string, host: Host, opts: Arm
 		const type = stringOf(prop(v, 'type'));
 		const valueNode = prop(v, 'value') ?? prop(v, 'copy');
 		const path: JsonPath = [...rootPath, propKey(root, 'outputs'), k.value];
-		const out: Output = {
+		const out = model<Output>(ArmOutput, template, {
 			name: k.value,
 			type,
 			secure: !!type && /^secure(string|object)$/i.test(type),
 			expressionText: valueNode ? (valueNode.type === 'string' ? (valueNode.value as string) : text.slice(valueNode.offset, valueNode.offset + valueNode.length)) : '',
-			value: valueNode ? jsonToValue(valueNode, [...path, 'value'], { uri, source: 'literal', evalCtx: evalContext(scope) }) : { kind: 'null' },
 			nameSpan: { start: k.offset + 1, end: k.offset + k.length - 1 },
 			span: { start: p.offset, end: p.offset + p.length },
 			jsonPath: path,
-		};
+		});
+		lazy(out, 'value', () => (valueNode ? jsonToValue(valueNode, [...path, 'value'], { uri, source: 'literal', evalCtx: evalContext(scope) }) : { kind: 'null' }));
 		template.outputs.push(out);
 	}
 	return template;

@@ -15,6 +15,7 @@ import { declInfo } from './decl-info';
 import { BicepEvaluator, DEFAULT_STEP_BUDGET, namedChildren, type Budget, type Env, type ResourceSymbol } from './evaluate';
 import { loadBicepParams, loadJsonParams } from './params';
 import { firstSyntaxError, parseBicep, parseStatements, topLevelStatements, type Tree } from './parser';
+import { lazy, lazyModel, model } from '../lazy-model';
 import { toSyntax, type SyntaxNode, type TreeNode as Node } from './syntax';
 
 export interface LoadBicepOptions {
@@ -50,61 +51,10 @@ function spanOf(node: { startIndex: number; endIndex: number }): Span {
 	return { start: node.startIndex, end: node.endIndex };
 }
 
-const THUNKS = Symbol('thunks');
-
-interface LazyFields {
-	[THUNKS]: Record<string, (() => unknown) | undefined>;
-}
-
-/**
- * A class for model objects (resources, parameters, outputs, external modules) whose `keys` are computed on
- * first read, then stored. The getters live on the prototype: a getter defined on each object (as
- * `Object.defineProperty` does) makes V8 keep the object, and everything it reaches, through minor GCs, which
- * multiplied the GC cost of an analysis. `owner` is kept reachable so the trees the thunks read are not deleted
- * before they run (see treeRegistry).
- */
-function lazyModel(keys: readonly string[]): new (owner: object) => LazyFields {
-	class Model implements LazyFields {
-		[THUNKS]: Record<string, (() => unknown) | undefined> = {};
-		constructor(readonly owner: object) {
-			Object.defineProperty(this, 'owner', { enumerable: false });
-		}
-	}
-	for (const key of keys) {
-		const slot = Symbol(key);
-		Object.defineProperty(Model.prototype, key, {
-			enumerable: true,
-			configurable: true,
-			get(this: LazyFields & Record<symbol, unknown>) {
-				if (slot in this) return this[slot];
-				const compute = this[THUNKS][key];
-				if (!compute) return undefined;
-				const value = compute();
-				this[slot] = value;
-				return value;
-			},
-			set(this: Record<symbol, unknown>, value: unknown) {
-				this[slot] = value;
-			},
-		});
-	}
-	return Model;
-}
-
 const LazyResource = lazyModel(['name', 'displayName', 'body', 'condition', 'scope', 'parentSymbol']);
 const LazyParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
 const LazyOutput = lazyModel(['value']);
 const LazyExternal = lazyModel(['parameters', 'condition']);
-
-/** Compute `key` of a lazy model object on first read. */
-function lazy<T extends object>(obj: T, key: keyof T & string, compute: () => unknown): void {
-	(obj as unknown as LazyFields)[THUNKS][key] = compute;
-}
-
-/** A lazy model object with the given plain fields. */
-function model<T>(Class: new (owner: object) => LazyFields, owner: object, fields: Partial<T>): T {
-	return Object.assign(new Class(owner), fields) as unknown as T;
-}
 
 function memo<T>(f: () => T): () => T {
 	let done = false;
