@@ -363,12 +363,16 @@ class ModuleDirectives {
 
 	constructor(private readonly ctx: SuppressionContext) {}
 
+	/** Resources declared in another document (modules): the only ones this can apply to. */
+	private declaredElsewhere?: Resource[];
+
 	suppressionFor(f: Finding): FindingSuppression | undefined {
 		const template = this.ctx.template;
 		if (!template || f.resourceName === undefined) return undefined;
-		for (const r of template.resources) {
+		this.declaredElsewhere ??= template.resources.filter((r) => r.site.uri !== this.ctx.uri && r.via !== undefined && r.via.length > 0);
+		for (const r of this.declaredElsewhere) {
 			const m = r.site.uri;
-			if (m === this.ctx.uri || !r.via?.some((v) => within(f.location, v)) || !sameResource(f, r)) continue;
+			if (!r.via?.some((v) => within(f.location, v)) || !sameResource(f, r)) continue;
 			const doc = this.of(m, r.format);
 			if (!doc) continue;
 			const header = new Set([doc.lines.lineOf(r.site.span.start), doc.lines.lineOf(r.typeSite.span.start)]);
