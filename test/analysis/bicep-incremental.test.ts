@@ -36,4 +36,30 @@ describe('bicep: analysis of an incrementally parsed tree', () => {
 		assert.equal(calls, versions.length);
 		cache.clear();
 	});
+
+	it('reuses copies of unchanged declarations that moved: same findings and fix edits as a fresh analysis', () => {
+		const cache = new BicepDocumentCache();
+		const provider = (u: string, t: string) => cache.update(u, t);
+		const withFixes = (text: string, tree?: (u: string, t: string) => unknown) =>
+			analyzeDocument(uri, text, memoryHost({ [uri]: text }), allRules, { rethrow: true, bicepTree: tree }).findings.map((f) => ({
+				at: `${f.ruleId} ${f.location.span.start}-${f.location.span.end}`,
+				related: f.related.map((r) => `${r.location.span.start}-${r.location.span.end}`),
+				fixes: f.fixes.map((x) => JSON.stringify(x.edits)),
+			}));
+		const second = ["resource hub2 'Microsoft.Devices/IotHubs@2023-06-30' = {", "  name: 'hub-two'", "  location: 'westeurope'", "  sku: { name: 'S1', capacity: 1 }", "  properties: { minTlsVersion: '1.0' }", '}'];
+		let text = hub({ publicNetworkAccess: "'Enabled'", minTlsVersion: "'1.0'" }, { after: second });
+		const edits: [string, string][] = [
+			['', '// a comment above everything\n'],
+			["'hub-two'", "'hub-2'"],
+			['', "param location string = 'westeurope'\n"],
+			["minTlsVersion: '1.0' }", "minTlsVersion: '1.2' }"],
+			['// a comment above everything\n', ''],
+		];
+		assert.deepEqual(withFixes(text, provider), withFixes(text));
+		for (const [from, to] of edits) {
+			text = from === '' ? to + text : text.replace(from, to);
+			assert.deepEqual(withFixes(text, provider), withFixes(text), `same findings and fixes for:\n${text}`);
+		}
+		cache.clear();
+	});
 });

@@ -14,9 +14,9 @@ import type { ExternalDeployment, Location, ObjectEntry, Output, Parameter, Prob
 import { declInfo } from './decl-info';
 import { BicepEvaluator, DEFAULT_STEP_BUDGET, namedChildren, type Budget, type Env, type ResourceSymbol } from './evaluate';
 import { loadBicepParams, loadJsonParams } from './params';
-import { firstSyntaxError, parseBicep, parseStatements, topLevelStatements, type Tree } from './parser';
+import { firstSyntaxError, parseBicep, syntaxCacheOf, parseStatements, topLevelStatements, type Tree } from './parser';
 import { lazy, lazyModel, model } from '../lazy-model';
-import { toSyntax, type SyntaxNode, type TreeNode as Node } from './syntax';
+import { SyntaxCache, toSyntax, type SyntaxNode, type TreeNode as Node } from './syntax';
 
 export interface LoadBicepOptions {
 	/** A tree of `text` from parseBicep / BicepDocumentCache. The caller keeps ownership (a copy is used). */
@@ -122,6 +122,9 @@ class Session {
 	readonly owner = { trees: this.owned };
 	readonly budget: Budget = { steps: SESSION_STEPS };
 	instances = 0;
+	/** The analysed document, and where copies of its subtrees from earlier analyses are kept (if anywhere). */
+	mainUri?: string;
+	syntaxCache?: SyntaxCache;
 
 	constructor(readonly host: Host) {}
 
@@ -268,7 +271,7 @@ class ResourceDecl implements ResourceSymbol {
 	) {}
 
 	/** The declaration's value copied out of the tree, taken apart (on first use). */
-	readonly shape = memo((): DeclShape => shapeOf(this.ev, this.value ? toSyntax(this.value) : undefined, this.outerEnv()));
+	readonly shape = memo((): DeclShape => shapeOf(this.ev, this.value ? toSyntax(this.value, this.ev.syntaxReuse) : undefined, this.outerEnv()));
 
 	get parent(): ResourceDecl | undefined {
 		return this.lexicalParent ?? this.resolveParent();
@@ -349,6 +352,8 @@ function problemAt(uri: string, text: string, tree: Tree): Problem | undefined {
 export function loadBicepTemplate(uri: string, text: string, host: Host, opts: LoadBicepOptions = {}): Template {
 	const session = new Session(host);
 	session.texts.set(uri, text);
+	session.mainUri = uri;
+	session.syntaxCache = opts.tree ? syntaxCacheOf(opts.tree) : undefined;
 	const template: Template = {
 		uri,
 		kind: 'bicep',
@@ -457,6 +462,7 @@ function instantiate(
 	const owner = session.owner;
 	const budget: Budget = { steps: DEFAULT_STEP_BUDGET, parent: session.budget };
 	const ev = new BicepEvaluator(uri, text, budget);
+	if (session.syntaxCache && uri === session.mainUri) ev.syntaxReuse = { cache: session.syntaxCache, text };
 	const inst: Instance = { resources: [], parameters: new Map(), outputs: [], problems: [], external: [] };
 	if (problem) inst.problems.push(problem);
 
@@ -464,7 +470,7 @@ function instantiate(
 	const outputs: { node: Node; parts: DeclParts; decorators?: Node }[] = [];
 	const declared: { decl: ResourceDecl; typeString?: Node }[] = [];
 	const modules: { node: Node; parts: DeclParts }[] = [];
-	const copyOf = (node: Node): (() => SyntaxNode) => memo(() => toSyntax(node));
+	const copyOf = (node: Node): (() => SyntaxNode) => memo(() => toSyntax(node, ev.syntaxReuse));
 
 	// -- one pass over the statements (ERROR nodes are searched too: a broken line must not hide a hub)
 	const collect = (statements: Node[], level: number): void => {
@@ -730,7 +736,7 @@ function instantiate(
 	}
 	/** A top-level `[for ... in <collection>: ...]` whose collection evaluates to an empty array. */
 	function emptyLoop(value: Node): boolean {
-		const loop = ev.loopParts(toSyntax(value));
+		const loop = ev.loopParts(toSyntax(value, ev.syntaxReuse));
 		if (!loop) return false;
 		const source = ev.evaluate(loop.source, { source: 'literal' });
 		return source.kind === 'array' && source.items.length === 0;
@@ -749,7 +755,7 @@ function instantiate(
 		if (!pathNode || pathNode.namedChildCount > 1) return;
 		const path = text.slice(pathNode.startIndex + 1, pathNode.endIndex - 1);
 
-		const shape = memo(() => shapeOf(ev, p.value ? toSyntax(p.value) : undefined, undefined));
+		const shape = memo(() => shapeOf(ev, p.value ? toSyntax(p.value, ev.syntaxReuse) : undefined, undefined));
 		const args = memo(() => {
 			const s = shape();
 			const paramsNode = s.body ? propertyNode(s.body, 'params', text) : undefined;

@@ -7,7 +7,7 @@
 
 import { MAX_VALUE_SIZE, toPlain, valueSize, valuesEqual } from '../rule';
 import type { ObjectEntry, Origin, Span, Value, ValueSource } from '../types';
-import type { SyntaxNode as Node } from './syntax';
+import type { SyntaxNode as Node, SyntaxReuse } from './syntax';
 
 export const DEFAULT_STEP_BUDGET = 200_000;
 const MAX_DEPTH = 200;
@@ -229,6 +229,8 @@ export class BicepEvaluator {
 	readonly symbols = new Map<string, BicepSymbol>();
 	/** `targetScope` of the file, for the form of resource ids. */
 	targetScope = 'resourceGroup';
+	/** Copies of this document's subtrees kept from an earlier analysis (an open document in the editor). */
+	syntaxReuse?: SyntaxReuse;
 
 	constructor(
 		readonly uri: string,

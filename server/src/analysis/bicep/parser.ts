@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { Edit, Language, Parser, type Node, type ParseState, type Point, type Range, type Tree } from 'web-tree-sitter';
 import { maskBicep, type MaskOptions } from './mask';
+import { SyntaxCache } from './syntax';
 
 export type { Node, Tree };
 
@@ -58,6 +59,8 @@ interface TreeSource {
 	text: string;
 	masked: string;
 	bicepparam: boolean;
+	/** An open document's tree (BicepDocumentCache): copies of its subtrees are kept between analyses. */
+	syntax?: SyntaxCache;
 }
 
 const sources = new WeakMap<Tree, TreeSource>();
@@ -372,6 +375,7 @@ export function firstSyntaxError(tree: Tree): Node | undefined {
  */
 export class BicepDocumentCache {
 	private readonly trees = new Map<string, { tree: Tree; text: string }>();
+	private readonly syntax = new Map<string, SyntaxCache>();
 
 	/** The tree for `text`; with `changes` (relative to the cached text) the old tree is reused. */
 	update(uri: string, text: string, changes?: TextChange[]): Tree | undefined {
@@ -388,7 +392,13 @@ export class BicepDocumentCache {
 		} else {
 			tree = parseBicep(text, undefined, { bicepparam });
 		}
-		if (tree) this.trees.set(uri, { tree, text });
+		if (tree) {
+			this.trees.set(uri, { tree, text });
+			let syntax = this.syntax.get(uri);
+			if (!syntax) this.syntax.set(uri, (syntax = new SyntaxCache()));
+			const source = sources.get(tree);
+			if (source) source.syntax = syntax;
+		}
 		return tree;
 	}
 
@@ -397,6 +407,7 @@ export class BicepDocumentCache {
 	}
 
 	delete(uri: string): void {
+		this.syntax.delete(uri);
 		const entry = this.trees.get(uri);
 		if (entry) {
 			entry.tree.delete();
@@ -407,7 +418,13 @@ export class BicepDocumentCache {
 	clear(): void {
 		for (const entry of this.trees.values()) entry.tree.delete();
 		this.trees.clear();
+		this.syntax.clear();
 	}
+}
+
+/** The subtree copies kept for the document a BicepDocumentCache tree belongs to, if it is one. */
+export function syntaxCacheOf(tree: Tree): SyntaxCache | undefined {
+	return sources.get(tree)?.syntax;
 }
 
 function diffChange(a: string, b: string): TextChange {

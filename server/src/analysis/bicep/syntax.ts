@@ -108,10 +108,53 @@ function namedTable(language: Language): boolean[] {
 
 const EXTRAS = new Set(['comment', 'diagnostic_comment']);
 
+/**
+ * Copies of an open document's error-free subtrees, by type and text, kept from one analysis to the next (the
+ * language server's incremental path): after an edit most of the document reads the same, and a subtree that
+ * only moved is shifted in plain JS instead of being copied out of wasm again.
+ */
+export class SyntaxCache {
+	private entries = new Map<string, SyntaxNode>();
+
+	get(key: string): SyntaxNode | undefined {
+		return this.entries.get(key);
+	}
+
+	set(key: string, node: SyntaxNode): void {
+		// A bound on what one document keeps; what the current analysis needs comes back on the next miss.
+		if (this.entries.size >= SYNTAX_CACHE_ENTRIES) this.entries.clear();
+		this.entries.set(key, node);
+	}
+}
+
+const SYNTAX_CACHE_ENTRIES = 4096;
+
+/** Where copies of one document's subtrees can be reused: the cache and the document's text. */
+export interface SyntaxReuse {
+	cache: SyntaxCache;
+	text: string;
+}
+
 /** Copy a subtree into SyntaxNodes (comments dropped); a SyntaxNode is returned as it is. */
-export function toSyntax(node: Node | SyntaxNode | TreeNode): SyntaxNode {
+export function toSyntax(node: Node | SyntaxNode | TreeNode, reuse?: SyntaxReuse): SyntaxNode {
 	if (node instanceof SyntaxNode) return node;
-	return copyTree(node as Node);
+	if (!reuse) return copyTree(node as Node);
+	const n = node as Node;
+	if (n.hasError) return copyTree(n);
+	const start = n.startIndex;
+	const key = `${n.typeId}:${reuse.text.slice(start, n.endIndex)}`;
+	const hit = reuse.cache.get(key);
+	if (hit) return hit.startIndex === start ? hit : shifted(hit, start - hit.startIndex);
+	const copy = copyTree(n);
+	reuse.cache.set(key, copy);
+	return copy;
+}
+
+/** The same subtree `delta` characters further on. */
+function shifted(node: SyntaxNode, delta: number): SyntaxNode {
+	const children: SyntaxNode[] = [];
+	for (const c of node.children) children.push(shifted(c, delta));
+	return new SyntaxNode(node.type, node.startIndex + delta, node.endIndex + delta, node.isNamed, node.hasError, node.isMissing, children);
 }
 
 /** Deeper subtrees are cut off (hostile input): the evaluator reads the stub as "nesting too deep". */
