@@ -98,8 +98,12 @@ export function mapEntries(ctx: RuleContext, path: string): EntryScan {
 	return out;
 }
 
-/** Every custom routing endpoint of the hub, with its kind. */
+/** Every custom routing endpoint of the hub, with its kind (read once per hub, shared by the rules). */
 export function routingEndpoints(ctx: RuleContext): { entries: (HubEntry & { kind: RoutingEndpointKind })[]; unknown: Prop[] } {
+	return ctx.resource.memo('routingEndpoints', () => readRoutingEndpoints(ctx));
+}
+
+function readRoutingEndpoints(ctx: RuleContext): { entries: (HubEntry & { kind: RoutingEndpointKind })[]; unknown: Prop[] } {
 	const out: { entries: (HubEntry & { kind: RoutingEndpointKind })[]; unknown: Prop[] } = { entries: [], unknown: [] };
 	const endpoints = ctx.resource.get('properties.routing.endpoints');
 	if (!endpoints) return out;

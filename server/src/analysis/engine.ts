@@ -25,11 +25,30 @@ function isLocation(x: Prop | Location): x is Location {
 	return (x as Location).span !== undefined && (x as Prop).raw === undefined;
 }
 
+const templates = new Map<string, (string | { key: string })[]>();
+
+/** `{{key}}` placeholders of a message filled in from data (unknown keys stay as written). */
 function format(message: string, data: ReportDescriptor['data']): string {
-	return message.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => {
-		const v = data?.[k];
-		return v === undefined ? `{{${k}}}` : String(v);
-	});
+	let parts = templates.get(message);
+	if (!parts) {
+		parts = [];
+		let last = 0;
+		for (const m of message.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+			parts.push(message.slice(last, m.index), { key: m[1] });
+			last = m.index + m[0].length;
+		}
+		parts.push(message.slice(last));
+		if (templates.size < 4096) templates.set(message, parts);
+	}
+	let out = '';
+	for (const p of parts) {
+		if (typeof p === 'string') out += p;
+		else {
+			const v = data?.[p.key];
+			out += v === undefined ? `{{${p.key}}}` : String(v);
+		}
+	}
+	return out;
 }
 
 function sameLocation(a: Location, b: Location): boolean {
@@ -42,6 +61,18 @@ function deployed(resource: Resource): boolean {
 	const c = resource.condition;
 	if (c && c.kind === 'boolean' && !c.value) return false;
 	return true;
+}
+
+const typeSets = new Map<Rule, Set<string>>();
+
+/** The rule's resource types, lower-cased (rules live as long as the process). */
+function typeSetOf(rule: Rule): Set<string> {
+	let set = typeSets.get(rule);
+	if (!set) {
+		set = new Set(rule.resourceTypes.map((t) => t.toLowerCase()));
+		if (typeSets.size < 1024) typeSets.set(rule, set);
+	}
+	return set;
 }
 
 /** Run the rules over one template. Findings are sorted by position; rule errors are isolated. */
@@ -59,7 +90,7 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 	for (const rule of rules) {
 		const level = levelOf(rule, config.levels);
 		if (level === 'off') continue;
-		const types = new Set(rule.resourceTypes.map((t) => t.toLowerCase()));
+		const types = typeSetOf(rule);
 		const makeReport = (view: ResourceView | undefined) => (d: ReportDescriptor) => {
 			findings.push(buildFinding(template, rule, level, view, d));
 		};
@@ -68,8 +99,9 @@ export function runRules(template: Template, rules: Rule[], config: EngineConfig
 				rule.checkTemplate({ template, resources: views, ofType, ofTypeWhere, shared, report: makeReport(undefined) });
 			}
 			if (rule.check && types.size > 0) {
-				for (const view of views) {
-					if (!types.has(view.typeKey) || !deployed(view.resource)) continue;
+				const checked = types.size === 1 ? index.ofType(rule.resourceTypes[0]) : index.where((t) => types.has(t));
+				for (const view of checked) {
+					if (!deployed(view.resource)) continue;
 					const report = makeReport(view);
 					rule.check({
 						resource: view,

@@ -288,6 +288,15 @@ export class ResourceView {
 		return this.typeKey === lowerCased(type);
 	}
 
+	private derived?: Map<string, unknown>;
+
+	/** A value derived from this resource, computed once per analysis and shared by the rules (read-only). */
+	memo<T>(key: string, compute: () => T): T {
+		this.derived ??= new Map();
+		if (!this.derived.has(key)) this.derived.set(key, compute());
+		return this.derived.get(key) as T;
+	}
+
 	/**
 	 * Look a property up by dotted path. Returns undefined when the property (or an object on the way) is
 	 * missing or null, i.e. the service default applies. An unknown value on the way gives an unknown Prop.

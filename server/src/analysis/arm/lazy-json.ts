@@ -41,9 +41,7 @@ export function parseStrictJson(text: string): JsonNode | undefined {
 	return valueAt(text, brackets, skipWhitespace(text, 0), { k: 0 });
 }
 
-// RFC 8259 tokens. Both are linear: the classes inside a string never overlap the escapes, and a number has
-// one way to match. Sticky, so they match exactly at lastIndex.
-const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y;
+// An RFC 8259 number: one way to match, so linear. Sticky: it matches exactly at lastIndex.
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 // What the validator expects next.
@@ -78,9 +76,8 @@ function validate(text: string): Brackets | undefined {
 		if (expect === END) return undefined;
 		if (c === 34 /* " */) {
 			if (expect === COLON || expect === COMMA_OR_CLOSE) return undefined;
-			STRING.lastIndex = i;
-			if (!STRING.test(text)) return undefined;
-			i = STRING.lastIndex;
+			i = validString(text, i);
+			if (i < 0) return undefined;
 			expect = expect === KEY || expect === KEY_OR_CLOSE ? COLON : afterValue(stack);
 			continue;
 		}
@@ -139,6 +136,29 @@ function grown(a: Int32Array): Int32Array<ArrayBuffer> {
 	const b = new Int32Array(a.length * 2);
 	b.set(a);
 	return b;
+}
+
+/** Offset past the valid JSON string starting at `start` (a quote), or -1 (raw control character, bad escape, no end). */
+function validString(text: string, start: number): number {
+	const n = text.length;
+	for (let i = start + 1; i < n; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 34 /* " */) return i + 1;
+		if (c < 32) return -1;
+		if (c === 92 /* \ */) {
+			const e = text.charCodeAt(++i);
+			if (e === 117 /* u */) {
+				for (let k = 1; k <= 4; k++) {
+					const h = text.charCodeAt(i + k);
+					if (!((h >= 48 && h <= 57) || (h >= 65 && h <= 70) || (h >= 97 && h <= 102))) return -1;
+				}
+				i += 4;
+			} else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
+				return -1;
+			}
+		}
+	}
+	return -1;
 }
 
 function afterValue(stack: number[]): number {

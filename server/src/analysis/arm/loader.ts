@@ -150,6 +150,7 @@ interface Scope {
 	parent?: Scope;
 }
 
+const ArmResource = lazyModel(['body', 'name', 'displayName', 'condition', 'scope']);
 const ArmParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
 const ArmOutput = lazyModel(['value']);
 
@@ -357,37 +358,50 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	if (parent && !(slash > 0 && type.lastIndexOf('.', slash) >= 0)) type = `${parent.type}/${type}`;
 
 	const nameNode = prop(node, 'name');
-	let name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
-	if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
-		name = { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
-	}
 	const apiNode = prop(node, 'apiVersion');
 	const apiValue = apiNode ? convert(apiNode, [...path, propKey(node, 'apiVersion')]) : undefined;
 	const condNode = prop(node, 'condition');
 	const scopeNode = prop(node, 'scope');
 	const existingNode = prop(node, 'existing');
-	// A copy loop whose count is known to be 0 deploys nothing.
 	const copyNode = prop(node, 'copy');
-	const countNode = copyNode?.type === 'object' ? prop(copyNode, 'count') : undefined;
-	const count = countNode ? convert(countNode, [...path, propKey(node, 'copy'), propKey(copyNode, 'count')]) : undefined;
-	const noCopies: Value | undefined = count?.kind === 'number' && count.value <= 0 ? { kind: 'boolean', value: false, origin: count.origin } : undefined;
 
 	const isDeployment = type.toLowerCase() === 'microsoft.resources/deployments';
-	const resource = new ArmResource(() => convert(bodyNode(node, isDeployment), path));
-	resource.type = type;
-	resource.apiVersion = apiValue?.kind === 'string' ? apiValue.value : undefined;
-	resource.name = name;
-	resource.symbolicName = symbolicName;
-	resource.displayName = name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type));
-	resource.typeSite = { uri, span: spanOf(typeNode) };
-	resource.apiVersionSite = apiNode ? { uri, span: spanOf(apiNode) } : undefined;
-	resource.site = { uri, span: spanOf(node) };
-	resource.jsonPath = path;
-	resource.condition = noCopies ?? (condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition);
-	resource.inLoop = inLoop;
-	resource.existing = existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined;
-	resource.scope = scopeNode ? convert(scopeNode, [...path, propKey(node, 'scope')]) : undefined;
-	resource.via = via;
+	const resource = model<Resource>(ArmResource, template, {
+		type,
+		apiVersion: apiValue?.kind === 'string' ? apiValue.value : undefined,
+		symbolicName,
+		typeSite: { uri, span: spanOf(typeNode) },
+		apiVersionSite: apiNode ? { uri, span: spanOf(apiNode) } : undefined,
+		site: { uri, span: spanOf(node) },
+		format: 'json',
+		jsonPath: path,
+		inLoop,
+		existing: existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined,
+		via,
+	});
+	// Evaluated on first read: most resources of a large template are never looked at by a rule.
+	lazy(resource, 'body', () => convert(bodyNode(node, isDeployment), path));
+	lazy(resource, 'name', (): Value => {
+		const name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
+		if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
+			return { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
+		}
+		return name;
+	});
+	lazy(resource, 'displayName', () => {
+		const name = resource.name;
+		return name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type));
+	});
+	if (condNode || copyNode || parent) {
+		lazy(resource, 'condition', () => {
+			// A copy loop whose count is known to be 0 deploys nothing.
+			const countNode = copyNode?.type === 'object' ? prop(copyNode, 'count') : undefined;
+			const count = countNode ? convert(countNode, [...path, propKey(node, 'copy'), propKey(copyNode, 'count')]) : undefined;
+			if (count?.kind === 'number' && count.value <= 0) return { kind: 'boolean', value: false, origin: count.origin };
+			return condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition;
+		});
+	}
+	if (scopeNode) lazy(resource, 'scope', () => convert(scopeNode, [...path, propKey(node, 'scope')]));
 	template.resources.push(resource);
 
 	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
@@ -438,37 +452,6 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 				if (resource.condition) r.condition = r.condition ? both(resource.condition, r.condition) : resource.condition;
 			}
 		}
-	}
-}
-
-/**
- * An ARM resource whose body is converted on first read: most resources of a large template are never looked
- * at by a rule. A class with the getter on its prototype, not an object literal with a `get body()`: V8 keeps
- * such literals (and all they reach) through minor GCs, which tripled the GC cost of an analysis.
- */
-class ArmResource implements Resource {
-	type = '';
-	apiVersion: string | undefined = undefined;
-	name: Value = { kind: 'unknown', reason: 'resource has no name' };
-	symbolicName: string | undefined = undefined;
-	displayName = '';
-	typeSite: Location = { uri: '', span: { start: 0, end: 0 } };
-	apiVersionSite: Location | undefined = undefined;
-	site: Location = this.typeSite;
-	readonly format = 'json' as const;
-	jsonPath: JsonPath | undefined = undefined;
-	condition: Value | undefined = undefined;
-	inLoop: boolean | undefined = undefined;
-	existing: boolean | undefined = undefined;
-	scope: Value | undefined = undefined;
-	via: Location[] | undefined = undefined;
-	private converted: Value | undefined = undefined;
-
-	constructor(private readonly convertBody: () => Value) {}
-
-	get body(): Value {
-		this.converted ??= this.convertBody();
-		return this.converted;
 	}
 }
 
