@@ -1,6 +1,6 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import { MAX_VALUE_SIZE, valueSize } from '../rule';
-import type { ObjectEntry, Origin, Value, ValueSource } from '../types';
+import type { Location, ObjectEntry, Origin, Span, Value, ValueSource } from '../types';
 import { JsonOrigin, PathStep, type JsonPath, type PathAt } from './json-path';
 import { eachMember } from './lazy-json';
 import { evaluateArmString, isArmExpression, unescapeArmLiteral, type ArmEvalContext } from './expression';
@@ -78,19 +78,45 @@ function convert(node: JsonNode, up: PathAt, key: string | number | undefined, c
 				const earlier = entries.get(lower);
 				if (earlier) size -= valueSize(earlier.value);
 				size += convertedSize;
-				const end = valueNode.offset + valueNode.length;
-				const o = value.origin;
-				entries.set(lower, {
-					key: name,
-					value,
-					keySpan: { start: keyOffset + 1, end: keyOffset + keyLength - 1 },
-					site: { uri: ctx.uri, span: o && o.span.start === valueNode.offset && o.span.end === end ? o.span : { start: valueNode.offset, end } },
-				});
+				entries.set(lower, new JsonEntry(name, value, ctx.uri, keyOffset, keyLength, valueNode.offset, valueNode.offset + valueNode.length));
 			});
 			return bounded({ kind: 'object', entries, origin }, size);
 		}
 		default:
 			return { kind: 'unknown', reason: 'unreadable JSON', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key) };
+	}
+}
+
+/**
+ * A member of a converted JSON object. Its key span and site are made when first read: a rule reads few of the
+ * members a template has.
+ */
+class JsonEntry implements ObjectEntry {
+	private keyAt?: Span;
+	private siteAt?: Location;
+
+	constructor(
+		readonly key: string,
+		readonly value: Value,
+		private readonly uri: string,
+		private readonly keyOffset: number,
+		private readonly keyLength: number,
+		private readonly valueStart: number,
+		private readonly valueEnd: number,
+	) {}
+
+	get keySpan(): Span {
+		this.keyAt ??= { start: this.keyOffset + 1, end: this.keyOffset + this.keyLength - 1 };
+		return this.keyAt;
+	}
+
+	get site(): Location {
+		if (!this.siteAt) {
+			const o = this.value.origin;
+			const span = o && o.span.start === this.valueStart && o.span.end === this.valueEnd ? o.span : { start: this.valueStart, end: this.valueEnd };
+			this.siteAt = { uri: this.uri, span };
+		}
+		return this.siteAt;
 	}
 }
 
