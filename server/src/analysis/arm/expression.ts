@@ -62,9 +62,9 @@ export function unescapeArmLiteral(raw: string): string {
 /** Evaluate a JSON string value that may be an ARM expression. Never throws. */
 export function evaluateArmString(raw: string, site: { span: Span; path: PathAt }, ctx: ArmEvalContext): Value {
 	if (!isArmExpression(raw)) {
-		return { kind: 'string', value: unescapeArmLiteral(raw), origin: new JsonOrigin(ctx.uri, site.span, 'literal', undefined, true, site.path) };
+		return { kind: 'string', value: unescapeArmLiteral(raw), origin: JsonOrigin.at(ctx.uri, site.span, 'literal', undefined, true, site.path) };
 	}
-	const origin: Origin = new JsonOrigin(ctx.uri, site.span, 'computed', undefined, false, site.path);
+	const origin: Origin = JsonOrigin.at(ctx.uri, site.span, 'computed', undefined, false, site.path);
 	try {
 		if (ctx.budget.steps <= 0) return { kind: 'unknown', reason: 'evaluation budget exceeded', origin };
 		const parsed = parseArmExpression(raw.slice(1, -1));

@@ -34,20 +34,34 @@ export function pathOf(at: PathAt): JsonPath {
 
 /**
  * The origin of a value written in ARM JSON, at `key` below path `up` (a parent value's origin, usually);
- * `jsonPath` is built on first read.
+ * `jsonPath` is built, and `span` made, on first read (most values are never reported or edited).
  */
 export class JsonOrigin implements Origin, PathLink {
 	readonly format = 'json' as const;
+	private spanAt: Span | undefined;
 
 	constructor(
 		readonly uri: string,
-		readonly span: Span,
+		private readonly start: number,
+		private readonly end: number,
 		readonly source: ValueSource,
 		readonly name: string | undefined,
 		readonly replaceable: boolean,
 		readonly up: PathAt,
 		readonly key: string | number | undefined = undefined,
 	) {}
+
+	/** An origin whose span object exists already (shared with the caller). */
+	static at(uri: string, span: Span, source: ValueSource, name: string | undefined, replaceable: boolean, up: PathAt, key?: string | number): JsonOrigin {
+		const o = new JsonOrigin(uri, span.start, span.end, source, name, replaceable, up, key);
+		o.spanAt = span;
+		return o;
+	}
+
+	get span(): Span {
+		this.spanAt ??= { start: this.start, end: this.end };
+		return this.spanAt;
+	}
 
 	get jsonPath(): JsonPath {
 		return pathOf(this);

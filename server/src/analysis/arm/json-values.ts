@@ -30,34 +30,35 @@ let convertedSize = 0;
 
 /** The value of `node`, written at `key` below path `up`. */
 function convert(node: JsonNode, up: PathAt, key: string | number | undefined, ctx: ConvertContext, evalCtx: ArmEvalContext | undefined, depth: number): Value {
-	const span = { start: node.offset, end: node.offset + node.length };
+	const start = node.offset;
+	const end = node.offset + node.length;
 	convertedSize = 1;
-	if (depth > 256) return { kind: 'unknown', reason: 'nesting too deep', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key) };
+	if (depth > 256) return { kind: 'unknown', reason: 'nesting too deep', origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key) };
 	switch (node.type) {
 		case 'string': {
 			const raw = node.value as string;
 			// Plain strings (most of a template) need no evaluator: build the literal directly.
 			if (evalCtx && isArmExpression(raw)) {
-				const v = evaluateArmString(raw, { span, path: key === undefined ? up : new PathStep(up, key) }, evalCtx);
+				const v = evaluateArmString(raw, { span: { start, end }, path: key === undefined ? up : new PathStep(up, key) }, evalCtx);
 				convertedSize = valueSize(v);
 				// A plain literal keeps the source of the place it is written in (parameter default, variable...).
 				if (v.origin && v.origin.source === 'literal' && v.origin.replaceable) {
-					return { ...v, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) } as Value;
+					return { ...v, origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, true, up, key) } as Value;
 				}
 				return v;
 			}
 			const value = evalCtx ? unescapeArmLiteral(raw) : raw;
 			convertedSize = 1 + (value.length >> 6);
-			return { kind: 'string', value, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
+			return { kind: 'string', value, origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, true, up, key) };
 		}
 		case 'number':
-			return { kind: 'number', value: node.value as number, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
+			return { kind: 'number', value: node.value as number, origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, true, up, key) };
 		case 'boolean':
-			return { kind: 'boolean', value: node.value as boolean, origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
+			return { kind: 'boolean', value: node.value as boolean, origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, true, up, key) };
 		case 'null':
-			return { kind: 'null', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, true, up, key) };
+			return { kind: 'null', origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, true, up, key) };
 		case 'array': {
-			const origin = new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key);
+			const origin = new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key);
 			const items: Value[] = [];
 			const children = node.children ?? [];
 			let size = 1;
@@ -68,7 +69,7 @@ function convert(node: JsonNode, up: PathAt, key: string | number | undefined, c
 			return bounded({ kind: 'array', items, origin }, size);
 		}
 		case 'object': {
-			const origin = new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key);
+			const origin = new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key);
 			const entries = new Map<string, ObjectEntry>();
 			let size = 1;
 			eachMember(node, (name, keyOffset, keyLength, valueNode) => {
@@ -83,7 +84,7 @@ function convert(node: JsonNode, up: PathAt, key: string | number | undefined, c
 			return bounded({ kind: 'object', entries, origin }, size);
 		}
 		default:
-			return { kind: 'unknown', reason: 'unreadable JSON', origin: new JsonOrigin(ctx.uri, span, ctx.source, ctx.name, false, up, key) };
+			return { kind: 'unknown', reason: 'unreadable JSON', origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key) };
 	}
 }
 
