@@ -6,7 +6,7 @@
 // nor a finding.
 
 import { trimTrailingSlashes } from '../../server/src/analysis/arm/expression';
-import { member, type ResourceView, type RuleContext } from '../../server/src/analysis/rule';
+import { MAX_VALUE_SIZE, member, valueSize, type ResourceView, type RuleContext } from '../../server/src/analysis/rule';
 import type { Resource, Template, Value } from '../../server/src/analysis/types';
 
 export type Verdict = 'yes' | 'no' | 'unknown';
@@ -183,6 +183,8 @@ function linkedDeployments(ctx: Pick<RuleContext, 'ofType'>): { view: ResourceVi
 
 /** Does a value (module arguments) mention `target`, by id or by name, anywhere inside? */
 export function mentions(value: Value | undefined, target: ResourceView): Verdict {
+	// Resource bodies are read lazily and not capped when built: a value too large to walk proves nothing.
+	if (value && valueSize(value) > MAX_VALUE_SIZE) return 'unknown';
 	const own = identityOf(target.resource);
 	const name = target.resource.name.kind === 'string' ? target.resource.name.value.toLowerCase() : undefined;
 	let unknown = false;

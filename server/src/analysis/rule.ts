@@ -143,9 +143,11 @@ export function valueSize(v: Value): number {
 /** Deeper values than this are treated as unknown (the evaluators cap nesting well below it). */
 const MAX_PLAIN_DEPTH = 200;
 
-/** Plain JS value of a fully known Value, or undefined when any part is unknown (or absurdly deep). */
+/** Plain JS value of a fully known Value, or undefined when any part is unknown (or absurdly deep or large). */
 export function toPlain(v: Value, depth = 0): unknown {
 	if (depth > MAX_PLAIN_DEPTH) return undefined;
+	// Values whose members are read lazily (ARM resource bodies) are not capped when built: check here.
+	if (depth === 0 && (v.kind === 'array' || v.kind === 'object') && valueSize(v) > MAX_VALUE_SIZE) return undefined;
 	switch (v.kind) {
 		case 'string':
 		case 'number':

@@ -13,6 +13,11 @@ export interface ConvertContext {
 	name?: string;
 	/** Evaluates `"[...]"` strings; absent for parameter files, where strings are plain values. */
 	evalCtx?: ArmEvalContext;
+	/**
+	 * Objects read their members when first asked (resource bodies: rules read a few paths of the resources they
+	 * check). Their expanded size is then not capped here: whatever walks a whole value checks `valueSize` first.
+	 */
+	lazyObjects?: boolean;
 }
 
 /**
@@ -70,21 +75,47 @@ function convert(node: JsonNode, up: PathAt, key: string | number | undefined, c
 		}
 		case 'object': {
 			const origin = new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key);
-			const entries = new Map<string, ObjectEntry>();
-			let size = 1;
-			eachMember(node, (name, keyOffset, keyLength, valueNode) => {
-				const value = convert(valueNode, origin, name, ctx, evalCtx, depth + 1);
-				// A later duplicate key replaces the earlier one (as in JSON.parse and ARM).
-				const lower = name.toLowerCase();
-				const earlier = entries.get(lower);
-				if (earlier) size -= valueSize(earlier.value);
-				size += convertedSize;
-				entries.set(lower, new JsonEntry(name, value, ctx.uri, keyOffset, keyLength, valueNode.offset, valueNode.offset + valueNode.length));
-			});
+			if (ctx.lazyObjects) return new LazyObject(node, origin, ctx, evalCtx, depth);
+			const { entries, size } = members(node, origin, ctx, evalCtx, depth);
 			return bounded({ kind: 'object', entries, origin }, size);
 		}
 		default:
 			return { kind: 'unknown', reason: 'unreadable JSON', origin: new JsonOrigin(ctx.uri, start, end, ctx.source, ctx.name, false, up, key) };
+	}
+}
+
+/** The converted members of an object node, and their expanded size. */
+function members(node: JsonNode, origin: JsonOrigin, ctx: ConvertContext, evalCtx: ArmEvalContext | undefined, depth: number): { entries: Map<string, ObjectEntry>; size: number } {
+	const entries = new Map<string, ObjectEntry>();
+	let size = 1;
+	eachMember(node, (name, keyOffset, keyLength, valueNode) => {
+		const value = convert(valueNode, origin, name, ctx, evalCtx, depth + 1);
+		// A later duplicate key replaces the earlier one (as in JSON.parse and ARM).
+		const lower = name.toLowerCase();
+		const earlier = entries.get(lower);
+		if (earlier) size -= valueSize(earlier.value);
+		size += convertedSize;
+		entries.set(lower, new JsonEntry(name, value, ctx.uri, keyOffset, keyLength, valueNode.offset, valueNode.offset + valueNode.length));
+	});
+	return { entries, size };
+}
+
+/** An object value whose members are converted when first read (see ConvertContext.lazyObjects). */
+class LazyObject {
+	readonly kind = 'object' as const;
+	private read?: Map<string, ObjectEntry>;
+
+	constructor(
+		private readonly node: JsonNode,
+		readonly origin: JsonOrigin,
+		private readonly ctx: ConvertContext,
+		private readonly evalCtx: ArmEvalContext | undefined,
+		private readonly depth: number,
+	) {}
+
+	get entries(): Map<string, ObjectEntry> {
+		this.read ??= members(this.node, this.origin, this.ctx, this.evalCtx, this.depth).entries;
+		return this.read;
 	}
 }
 

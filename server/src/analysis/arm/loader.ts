@@ -380,7 +380,7 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		via,
 	});
 	// Evaluated on first read: most resources of a large template are never looked at by a rule.
-	lazy(resource, 'body', () => convert(bodyNode(node, isDeployment), path));
+	lazy(resource, 'body', () => jsonToValue(bodyNode(node, isDeployment), path, { uri, source: 'literal', evalCtx: ctx, lazyObjects: true }));
 	lazy(resource, 'name', (): Value => {
 		const name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
 		if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
