@@ -60,6 +60,16 @@ const armCases: Record<string, string> = {
 		props: { minTlsVersion: `"[string(variables('v59'))]"`, routing: `"[variables('v59')]"` },
 		outputs: [`"o": { "type": "object", "value": "[variables('v59')]" }`],
 	}),
+	// Resource bodies are converted lazily, so their size is checked where a whole value is walked (toPlain, the
+	// scan of a linked deployment's parameters for the hub): 300 uses of a 640,000-item value must stay unknown.
+	'300 uses of a large variable in the hub body and in a linked deployment': (() => {
+		const big = chain(7, `"v0": "[range(0, 10000)]"`, (i) => `"v${i}": "[concat(variables('v${i - 1}'), variables('v${i - 1}'))]"`);
+		const uses = Array.from({ length: 300 }, (_, i) => `"x${i}": "[variables('v6')]"`).join(', ');
+		return arm({ variables: big, props: { routing: `{ "endpoints": { ${uses} } }`, networkRuleSets: `{ ${uses} }`, x: `{ "y": { ${uses} } }` } }).replace(
+			'  } ],',
+			`  }, { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "linked", "properties": { "mode": "Incremental", "templateLink": { "uri": "https://example.com/t.json" }, "parameters": { ${uses} } } } ],`,
+		);
+	})(),
 	'union/intersection of 10,000-item arrays': arm({ variables: [`"a": "[range(0, 10000)]"`, `"b": "[range(5000, 10000)]"`], props: { x: `"[length(union(variables('a'), variables('b')))]"`, y: `"[length(intersection(variables('a'), variables('b')))]"` } }),
 	'split of a 1,000,000-character string': arm({ variables: [`"s": "[padLeft('', 999999, ',')]"`], props: { x: `"[length(split(variables('s'), ','))]"` } }),
 	'json() of 100,000-deep nesting': arm({ props: { x: `"[json('${'['.repeat(100000)}${']'.repeat(100000)}')]"` } }),
