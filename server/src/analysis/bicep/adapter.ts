@@ -376,7 +376,10 @@ export function loadBicepTemplate(uri: string, text: string, host: Host, opts: L
 			session.owned.push(tree);
 			const top = topLevelStatements(text, tree);
 			session.adopt(top.trees);
-			statements = top.nodes;
+			// An open document's statements are copied whole once and then reused edit after edit (unchanged ones
+			// from the cache); a one-off analysis copies only the parts something reads.
+			const reuse = session.syntaxCache ? { cache: session.syntaxCache, text } : undefined;
+			statements = reuse ? top.nodes.map((n) => toSyntax(n, reuse)) : top.nodes;
 			problem = problemAt(uri, text, tree);
 		} else {
 			// A large text, or the whole-file parse was cut off (hostile text): read statement by statement.
