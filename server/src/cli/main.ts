@@ -85,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 	}
 	for (const w of configs.warnings) say(w);
 
-	const lintOptions = { cwd, levels: opts.levels, reportUnknown: opts.reportUnknown, parameterFile: opts.parameters };
+	const lintOptions = { cwd, levels: opts.levels, reportUnknown: opts.reportUnknown, parameterFile: opts.parameters, withoutFixes: opts.format === 'text' };
 	const bicep = needsBicep(collected.files);
 	const workers = Math.min(opts.jobs ?? defaultJobs(collected.files.length), collected.files.length);
 	// One worker would only add its start-up to the same work: a single job runs in this thread.
