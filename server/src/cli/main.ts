@@ -1,8 +1,9 @@
 // iothub-baseline: lint ARM JSON and Bicep templates against the IoT Hub security baseline from the
 // command line. Files are linted one by one, or on worker threads with `--jobs N` (results are taken in
-// file order either way, so the output does not depend on the number of workers); text lines are written
-// as each file is done, JSON and SARIF reports at the end. Exit codes: 0 clean, 1 errors or too many
-// warnings, 2 usage or input error (never a stack trace).
+// file order either way, so the output does not depend on the number of workers). Text lines and JSON
+// entries are written as each file is done; a SARIF log lists notifications about the whole run before its
+// results, so it is written at the end. Exit codes: 0 clean, 1 errors or too many warnings, 2 usage or
+// input error (never a stack trace).
 
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -15,8 +16,8 @@ import { collectFiles, displayPath } from './collect-files';
 import { resolveConfigs, type CliConfigs } from './config';
 import type { FileResult, Summary } from './file-result';
 import { summarize, withoutRepeats } from './file-result';
-import { jsonReport } from './format-json';
-import { sarifReport } from './format-sarif';
+import { JsonReportWriter } from './format-json';
+import { SarifReportWriter } from './format-sarif';
 import { summaryLine, textLines } from './format-text';
 import { lintFile } from './lint-file';
 import { LintPool } from './lint-pool';
@@ -107,33 +108,40 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 		const color = opts.output === undefined && opts.format === 'text' && (opts.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR));
 		const style = { color, quiet: opts.quiet, includeSuppressed: opts.includeSuppressed };
-		const keep = opts.format !== 'text';
-		const kept: FileResult[] = [];
-		const reported = new Set<string>();
-		const results = pool ? pool.results() : inThisThread(collected.files, (file) => lintFile(file, { ...lintOptions, config: configs.configFor(file) }));
 		// On a terminal, a long scan shows how far it got (stderr, redrawn in place, erased before other output).
 		const progress = new Progress(io.stderr, collected.files.length, io.now);
+		const text = opts.format === 'text';
+		const toTerminal = opts.output === undefined && io.stdout.isTTY === true;
+		const write = (s: string) => {
+			// Text goes on a clean line, and so does a JSON report written to the terminal as it goes; the
+			// indicator comes back on the next update.
+			if (text || toTerminal) progress.clear();
+			sink.write(s);
+		};
+		const json = opts.format === 'json' ? new JsonReportWriter(write, opts.quiet) : undefined;
+		// The configuration's levels are overrides too when one file governs the whole run.
+		const sarifLevels = configs.all.length === 1 ? { ...configs.all[0].config.rules, ...opts.levels } : opts.levels;
+		const sarif = opts.format === 'sarif' ? new SarifReportWriter({ cwd, rules: [...allRules, ...metaRules], levels: sarifLevels, quiet: opts.quiet }) : undefined;
+		const reported = new Set<string>();
+		const results = pool ? pool.results() : inThisThread(collected.files, (file) => lintFile(file, { ...lintOptions, config: configs.configFor(file) }));
 		try {
 			let done = 0;
 			for await (const linted of results) {
 				const result = withoutRepeats(linted, reported);
-				const lines = keep ? [] : textLines(result, style);
-				// Output goes on a clean line; the indicator comes back on the next update.
-				if (result.notices.length > 0 || lines.length > 0) progress.clear();
-				for (const n of result.notices) say(n);
+				for (const n of result.notices) {
+					progress.clear();
+					say(n);
+				}
 				add(summary, summarize([result]));
-				if (keep) kept.push(result);
-				for (const line of lines) sink.write(`${line}\n`);
+				if (text) for (const line of textLines(result, style)) write(`${line}\n`);
+				json?.add(result);
+				sarif?.add(result);
 				progress.update(++done);
 			}
 			progress.clear();
-			if (opts.format === 'text') sink.write(`${summaryLine(summary, style)}\n`);
-			else if (opts.format === 'json') sink.write(`${JSON.stringify(jsonReport(kept, summary, opts.quiet), null, 2)}\n`);
-			else {
-				// The configuration's levels are overrides too when one file governs the whole run.
-				const levels = configs.all.length === 1 ? { ...configs.all[0].config.rules, ...opts.levels } : opts.levels;
-				sink.write(`${JSON.stringify(sarifReport(kept, { cwd, rules: [...allRules, ...metaRules], levels, quiet: opts.quiet }), null, 2)}\n`);
-			}
+			if (text) write(`${summaryLine(summary, style)}\n`);
+			json?.end(summary);
+			sarif?.end(write);
 		} finally {
 			progress.clear();
 			sink.close();
