@@ -50,7 +50,7 @@ Options:
       --max-warnings N          Exit 1 when there are more than N warnings
   -j, --jobs N                  Lint up to N files at a time in worker threads (1: no
                                 workers). Default: one per 64 files, at most the number
-                                of cores and at most 8
+                                of cores minus one and at most 8
   -h, --help                    Show this help
   -v, --version                 Show the version
 

@@ -195,11 +195,13 @@ function checkParameterFile(parameters: string, template: string, cwd: string): 
 
 /**
  * Workers when `--jobs` is not given: none (this thread) for a small run, where starting threads costs more
- * than it saves, then one per 64 files up to the number of cores, and at most 8 (past that, this thread's
- * share of the work, reading the results and writing the report, limits the gain).
+ * than it saves, then one per 64 files, leaving one core free, and at most 8. The free core is not idle: V8
+ * compiles and collects garbage on background threads, which keep about half a core busy per worker (on two
+ * cores, two workers lint the 2,000-template benchmark no faster than this thread alone). Past 8, this
+ * thread's share of the work, reading the results and writing the report, limits the gain.
  */
 export function defaultJobs(files: number): number {
-	return Math.max(1, Math.min(os.availableParallelism(), 8, Math.ceil(files / 64)));
+	return Math.max(1, Math.min(os.availableParallelism() - 1, 8, Math.ceil(files / 64)));
 }
 
 function* inThisThread(files: readonly string[], lint: (file: string) => FileResult): Generator<FileResult> {
