@@ -19,6 +19,8 @@ export interface CliOptions {
 	color: boolean | undefined;
 	quiet: boolean;
 	maxWarnings?: number;
+	/** `--jobs N`: at most N files linted at once (1: in this thread). Unset: chosen from the number of files. */
+	jobs?: number;
 	help: boolean;
 	version: boolean;
 	paths: string[];
@@ -46,6 +48,9 @@ Options:
       --no-color                Do not colour the text report (also: NO_COLOR=1)
       --quiet                   Report errors only
       --max-warnings N          Exit 1 when there are more than N warnings
+  -j, --jobs N                  Lint up to N files at a time in worker threads (1: no
+                                workers). Default: one per 64 files, at most the number
+                                of cores minus one and at most 8
   -h, --help                    Show this help
   -v, --version                 Show the version
 
@@ -120,6 +125,14 @@ export function parseArgs(argv: readonly string[], knownRules: readonly string[]
 				const v = value();
 				if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${v}'`);
 				opts.maxWarnings = Number(v);
+				break;
+			}
+			case '-j':
+			case '--jobs': {
+				once('--jobs');
+				const v = value();
+				if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--jobs expects a positive integer, got '${v}'`);
+				opts.jobs = Number(v);
 				break;
 			}
 			case '-h':

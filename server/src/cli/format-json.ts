@@ -1,5 +1,6 @@
 // The JSON report (`--format json`). Its shape is a contract documented in docs/cli-json-format.md:
-// add fields freely, but rename or remove one only with a new `version`.
+// add fields freely, but rename or remove one only with a new `version`. The CLI writes it file by file
+// (JsonReportWriter), so no file's findings wait in memory for the end of the run.
 
 import type { FileResult, ReportFinding, ReportProblem, Summary } from './file-result';
 import { visible } from './file-result';
@@ -48,15 +49,70 @@ interface JsonFinding {
 export function jsonReport(results: readonly FileResult[], summary: Summary, quiet: boolean): JsonReport {
 	return {
 		version: JSON_REPORT_VERSION,
-		tool: { name: TOOL_NAME, version: toolVersion() },
-		files: results.filter((r) => r.status === 'analysed').map((r) => ({
-			path: r.path,
-			kind: r.kind ?? 'other',
-			problems: visible(r.problems, quiet).map(problem),
-			findings: visible(r.findings, quiet).map(finding),
-		})),
-		skipped: results.filter((r) => r.status === 'skipped' || r.status === 'error').map((r) => ({ path: r.path, reason: r.reason ?? 'unreadable' })),
+		tool: tool(),
+		files: results.filter((r) => r.status === 'analysed').map((r) => jsonFile(r, quiet)),
+		skipped: results.filter(isSkipped).map(skipped),
 		summary,
+	};
+}
+
+/**
+ * The report written as the files are done: `JSON.stringify(jsonReport(results, summary, quiet), null, 2)`
+ * and a newline, byte for byte, but each file's entry goes out when the file is added. Only the skipped
+ * files (a path and a reason each) are kept for the end.
+ */
+export class JsonReportWriter {
+	private files = 0;
+	private readonly skipped: JsonReport['skipped'] = [];
+	private started = false;
+
+	constructor(
+		private readonly write: (s: string) => void,
+		private readonly quiet: boolean,
+	) {}
+
+	add(result: FileResult): void {
+		this.start();
+		if (result.status === 'analysed') this.write(`${this.files++ > 0 ? ',' : ''}\n    ${jsonAt(jsonFile(result, this.quiet), 2)}`);
+		else if (isSkipped(result)) this.skipped.push(skipped(result));
+	}
+
+	end(summary: Summary): void {
+		this.start();
+		this.write(`${this.files > 0 ? '\n  ' : ''}],\n  "skipped": ${jsonAt(this.skipped, 1)},\n  "summary": ${jsonAt(summary, 1)}\n}\n`);
+	}
+
+	private start(): void {
+		if (this.started) return;
+		this.started = true;
+		this.write(`{\n  "version": ${JSON_REPORT_VERSION},\n  "tool": ${jsonAt(tool(), 1)},\n  "files": [`);
+	}
+}
+
+/** `JSON.stringify(value, null, 2)` as it reads `depth` levels down in an indented document. */
+export function jsonAt(value: unknown, depth: number): string {
+	// Strings in JSON text hold no raw line breaks: every one starts an indented line.
+	return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+function tool(): JsonReport['tool'] {
+	return { name: TOOL_NAME, version: toolVersion() };
+}
+
+function isSkipped(r: FileResult): boolean {
+	return r.status === 'skipped' || r.status === 'error';
+}
+
+function skipped(r: FileResult): JsonReport['skipped'][number] {
+	return { path: r.path, reason: r.reason ?? 'unreadable' };
+}
+
+function jsonFile(r: FileResult, quiet: boolean): JsonFile {
+	return {
+		path: r.path,
+		kind: r.kind ?? 'other',
+		problems: visible(r.problems, quiet).map(problem),
+		findings: visible(r.findings, quiet).map(finding),
 	};
 }
 

@@ -11,6 +11,7 @@ import { META_RULE_IDS } from '../analysis/suppressions';
 import type { Severity } from '../analysis/types';
 import type { FileResult, ReportFinding, ReportFix, ReportLocation } from './file-result';
 import { visible } from './file-result';
+import { jsonAt } from './format-json';
 import { INFORMATION_URI, TOOL_NAME, ruleHelpUri, toolVersion } from './tool-info';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -230,28 +231,83 @@ function result(f: ReportFinding, ruleIndex: number, occurrence: number): SarifR
 	};
 }
 
-export function sarifReport(results: readonly FileResult[], options: SarifOptions): SarifLog {
-	const ruleIndex = new Map(options.rules.map((r, i) => [r.id, i]));
-	const sarifResults: SarifResult[] = [];
-	const occurrences = new Map<string, number>();
-	const notifications: SarifNotification[] = [];
-	for (const r of results) {
+/**
+ * What the files add to the log, one file at a time: results, and notifications for parse problems and
+ * unreadable files. A finding's fingerprint counts the earlier ones with the same key, so files must come in
+ * report order.
+ */
+class SarifFiles {
+	readonly notifications: SarifNotification[] = [];
+	private readonly ruleIndex: Map<string, number>;
+	private readonly occurrences = new Map<string, number>();
+
+	constructor(private readonly options: SarifOptions) {
+		this.ruleIndex = new Map(options.rules.map((r, i) => [r.id, i]));
+	}
+
+	/** The file's results; its notifications join `notifications`. */
+	add(r: FileResult): SarifResult[] {
 		if (r.status === 'skipped' || r.status === 'error') {
-			notifications.push({ level: r.status === 'error' ? 'error' : 'warning', message: { text: `${r.path}: ${r.reason ?? 'unreadable'}` }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(r.path, r.uri) } }] });
-			continue;
+			this.notifications.push({ level: r.status === 'error' ? 'error' : 'warning', message: { text: `${r.path}: ${r.reason ?? 'unreadable'}` }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(r.path, r.uri) } }] });
+			return [];
 		}
-		for (const p of visible(r.problems, options.quiet)) {
-			notifications.push({ level: sarifLevel(p.severity), message: { text: p.message }, locations: [{ physicalLocation: physical(p.location) }], descriptor: { id: 'parse-error' } });
+		for (const p of visible(r.problems, this.options.quiet)) {
+			this.notifications.push({ level: sarifLevel(p.severity), message: { text: p.message }, locations: [{ physicalLocation: physical(p.location) }], descriptor: { id: 'parse-error' } });
 		}
-		for (const f of visible(r.findings, options.quiet)) {
-			const index = ruleIndex.get(f.ruleId);
+		const results: SarifResult[] = [];
+		for (const f of visible(r.findings, this.options.quiet)) {
+			const index = this.ruleIndex.get(f.ruleId);
 			if (index === undefined) continue;
 			const key = fingerprint(f, f.location.path);
-			const occurrence = occurrences.get(key) ?? 0;
-			occurrences.set(key, occurrence + 1);
-			sarifResults.push(result(f, index, occurrence));
+			const occurrence = this.occurrences.get(key) ?? 0;
+			this.occurrences.set(key, occurrence + 1);
+			results.push(result(f, index, occurrence));
 		}
+		return results;
 	}
+}
+
+export function sarifReport(results: readonly FileResult[], options: SarifOptions): SarifLog {
+	const files = new SarifFiles(options);
+	const sarifResults = results.flatMap((r) => files.add(r));
+	return sarifLog(options, files.notifications, sarifResults);
+}
+
+/**
+ * The log as the CLI writes it: `JSON.stringify(sarifReport(results, options), null, 2)` and a newline, byte for
+ * byte, without the whole log as one string. The notifications come before the results in the log and are
+ * known only at the end, so the results wait until then (as SARIF results: the rest of each file's result
+ * is dropped as soon as it is added).
+ */
+export class SarifReportWriter {
+	private readonly files: SarifFiles;
+	private readonly results: SarifResult[] = [];
+
+	constructor(private readonly options: SarifOptions) {
+		this.files = new SarifFiles(options);
+	}
+
+	add(r: FileResult): void {
+		this.results.push(...this.files.add(r));
+	}
+
+	end(write: (s: string) => void): void {
+		const frame = JSON.stringify(sarifLog(this.options, this.files.notifications, []), null, 2);
+		// `results` is the run's last member: the frame ends with it, empty.
+		const tail = '"results": []\n    }\n  ]\n}';
+		if (!frame.endsWith(tail)) throw new Error('SARIF log: results must be the last member of the run');
+		if (this.results.length === 0) {
+			write(`${frame}\n`);
+			return;
+		}
+		write(`${frame.slice(0, -tail.length)}"results": [`);
+		for (const [i, result] of this.results.entries()) write(`${i > 0 ? ',' : ''}\n        ${jsonAt(result, 4)}`);
+		write('\n      ]\n    }\n  ]\n}\n');
+	}
+}
+
+function sarifLog(options: SarifOptions, notifications: SarifNotification[], results: SarifResult[]): SarifLog {
+	const ruleIndex = new Map(options.rules.map((r, i) => [r.id, i]));
 	const overrides = Object.entries(options.levels).flatMap(([id, level]) => {
 		const index = ruleIndex.get(id);
 		return index === undefined ? [] : [{ descriptor: { id, index }, configuration: level === 'off' ? { enabled: false, level: 'none' as const } : { level: sarifLevel(level) } }];
@@ -274,7 +330,7 @@ export function sarifReport(results: readonly FileResult[], options: SarifOption
 				invocations: [{ executionSuccessful: true, ...(overrides.length > 0 ? { ruleConfigurationOverrides: overrides } : {}), toolExecutionNotifications: notifications }],
 				originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.cwd).href.replace(/\/?$/, '/')}` } },
 				columnKind: 'utf16CodeUnits',
-				results: sarifResults,
+				results,
 			},
 		],
 	};

@@ -29,6 +29,11 @@ export interface LintOptions {
 	 * line wins), its parameter file association by `parameterFile`.
 	 */
 	config?: LoadedConfig;
+	/**
+	 * Leave `fixes` empty: the text report never shows them, and writing a fix's edits costs about as much as
+	 * finding the problem.
+	 */
+	withoutFixes?: boolean;
 }
 
 export function lintFile(file: string, options: LintOptions, rules: Rule[] = allRules, host: Host = fileSystemHost()): FileResult {
@@ -65,11 +70,11 @@ export function lintFile(file: string, options: LintOptions, rules: Rule[] = all
 	const texts = analysis.template?.texts;
 	const locate = locator(options.cwd, (u) => (u === uri ? read.text : (texts?.get(u) ?? host.readText(u))));
 	result.problems = analysis.problems.map((p) => ({ severity: p.severity, message: p.message, location: locate(p.location) }));
-	result.findings = analysis.findings.map((f) => toReportFinding(f, locate));
+	result.findings = analysis.findings.map((f) => toReportFinding(f, locate, options.withoutFixes === true));
 	return result;
 }
 
-function toReportFinding(f: Finding, locate: (l: Location) => ReportLocation): ReportFinding {
+function toReportFinding(f: Finding, locate: (l: Location) => ReportLocation, withoutFixes: boolean): ReportFinding {
 	return {
 		ruleId: f.ruleId,
 		messageId: f.messageId,
@@ -79,7 +84,7 @@ function toReportFinding(f: Finding, locate: (l: Location) => ReportLocation): R
 		location: locate(f.location),
 		resource: f.resourceName !== undefined ? { name: f.resourceName, type: f.resourceType ?? '' } : undefined,
 		related: f.related.map((r) => ({ location: locate(r.location), message: r.message })),
-		fixes: f.fixes.map((x) => ({
+		fixes: withoutFixes ? [] : f.fixes.map((x) => ({
 			title: x.title,
 			kind: x.kind,
 			edits: Object.entries(x.edits).flatMap(([u, edits]) => edits.map((e) => ({ location: locate({ uri: u, span: e.span }), newText: e.newText }))),
