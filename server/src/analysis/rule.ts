@@ -145,11 +145,16 @@ const MAX_PLAIN_DEPTH = 200;
 
 /** Plain JS value of a fully known Value, or undefined when any part is unknown (or absurdly deep or large). */
 export function toPlain(v: Value, depth = 0): unknown {
+	// Values whose members are read lazily (ARM resource bodies) are not capped when built: count here.
+	return plainOf(v, depth, { left: MAX_VALUE_SIZE });
+}
+
+function plainOf(v: Value, depth: number, budget: { left: number }): unknown {
 	if (depth > MAX_PLAIN_DEPTH) return undefined;
-	// Values whose members are read lazily (ARM resource bodies) are not capped when built: check here.
-	if (depth === 0 && (v.kind === 'array' || v.kind === 'object') && valueSize(v) > MAX_VALUE_SIZE) return undefined;
 	switch (v.kind) {
 		case 'string':
+			budget.left -= 1 + (v.value.length >> 6);
+			return budget.left < 0 ? undefined : v.value;
 		case 'number':
 		case 'boolean':
 			return v.value;
@@ -158,18 +163,20 @@ export function toPlain(v: Value, depth = 0): unknown {
 		case 'unknown':
 			return undefined;
 		case 'array': {
+			if (--budget.left < 0) return undefined;
 			const out: unknown[] = [];
 			for (const item of v.items) {
-				const p = toPlain(item, depth + 1);
+				const p = plainOf(item, depth + 1, budget);
 				if (p === undefined) return undefined;
 				out.push(p);
 			}
 			return out;
 		}
 		case 'object': {
+			if (--budget.left < 0) return undefined;
 			const out: Record<string, unknown> = {};
 			for (const e of v.entries.values()) {
-				const p = toPlain(e.value, depth + 1);
+				const p = plainOf(e.value, depth + 1, budget);
 				if (p === undefined) return undefined;
 				out[e.key] = p;
 			}
