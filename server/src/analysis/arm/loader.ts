@@ -4,7 +4,7 @@ import type { Location, Output, Parameter, Problem, Resource, Template, Value } 
 import type { ArmEvalContext } from './expression';
 import { lazy, lazyModel, model } from '../lazy-model';
 import { parseStrictJson } from './lazy-json';
-import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
+import { jsonToValue, membersNamed, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
 
 export type JsonDocumentKind = 'armTemplate' | 'armParameters' | 'other';
 
@@ -148,7 +148,16 @@ interface Scope {
 	varCache: Map<string, Value | 'pending'>;
 	budget: { steps: number };
 	parent?: Scope;
+	/** The evaluation contexts of the scope, outside and inside copy loops (made once). */
+	evalCtx?: ArmEvalContext;
+	loopEvalCtx?: ArmEvalContext;
 }
+
+/** Inside a copy loop `copyIndex()` is known only at deployment. */
+const unknownCopyIndex = (): number | undefined => undefined;
+
+/** The members of a resource declaration the loader reads (lower-cased). */
+const HEADER_KEYS = new Set(['type', 'name', 'apiversion', 'condition', 'scope', 'existing', 'copy', 'resources', 'properties']);
 
 const ArmResource = lazyModel(['body', 'name', 'displayName', 'condition', 'scope']);
 const ArmParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
@@ -314,14 +323,19 @@ function variableValue(scope: Scope, name: string): Value | undefined {
 	return value;
 }
 
-function evalContext(scope: Scope, copyIndex?: (loop: string | undefined) => number | undefined): ArmEvalContext {
-	return {
+function evalContext(scope: Scope, inLoop = false): ArmEvalContext {
+	const made = inLoop ? scope.loopEvalCtx : scope.evalCtx;
+	if (made) return made;
+	const ctx: ArmEvalContext = {
 		uri: scope.uri,
 		parameter: (n) => parameterValue(scope, n),
 		variable: (n) => variableValue(scope, n),
-		copyIndex,
+		copyIndex: inLoop ? unknownCopyIndex : undefined,
 		budget: scope.budget,
 	};
+	if (inLoop) scope.loopEvalCtx = ctx;
+	else scope.evalCtx = ctx;
+	return ctx;
 }
 
 function collectResources(template: Template, templateNode: JsonNode, scope: Scope, basePath: JsonPath, via: Location[] | undefined, depth: number): void {
@@ -342,28 +356,33 @@ function collectResources(template: Template, templateNode: JsonNode, scope: Sco
 function addResource(template: Template, node: JsonNode, path: JsonPath, scope: Scope, parent: Resource | undefined, symbolicName: string | undefined, via: Location[] | undefined, depth: number, level = 0): void {
 	if (node.type !== 'object') return;
 	const uri = scope.uri;
-	const typeNode = prop(node, 'type');
+	// The members read here, in one pass (a large template has thousands of resources: no node per member).
+	const header = membersNamed(node, HEADER_KEYS);
+	const member = (key: string) => header.get(key)?.value;
+	const keyOf = (key: string) => header.get(key)?.key ?? key;
+	const typeNode = member('type');
 	const rawType = stringOf(typeNode);
 	if (!typeNode || rawType === undefined) return;
-	const inLoop = !!prop(node, 'copy') || !!parent?.inLoop;
-	const ctx = evalContext(scope, inLoop ? () => undefined : undefined);
+	const inLoop = !!member('copy') || !!parent?.inLoop;
+	const ctx = evalContext(scope, inLoop);
 	const convert = (n: JsonNode, p: JsonPath) => jsonToValue(n, p, { uri, source: 'literal', evalCtx: ctx });
 
 	let type = rawType;
-	const typeValue = convert(typeNode, [...path, propKey(node, 'type')]);
+	const typeValue = convert(typeNode, [...path, keyOf('type')]);
 	if (typeValue.kind === 'string') type = typeValue.value;
 	// A child type is qualified when its first segment has a dot (`Microsoft.Devices/...`). Not a regex like
 	// `/^[^/]*\.[^/]*\//`: that backtracks quadratically over a long dotted type.
 	const slash = type.indexOf('/');
 	if (parent && !(slash > 0 && type.lastIndexOf('.', slash) >= 0)) type = `${parent.type}/${type}`;
 
-	const nameNode = prop(node, 'name');
-	const apiNode = prop(node, 'apiVersion');
-	const apiValue = apiNode ? convert(apiNode, [...path, propKey(node, 'apiVersion')]) : undefined;
-	const condNode = prop(node, 'condition');
-	const scopeNode = prop(node, 'scope');
-	const existingNode = prop(node, 'existing');
-	const copyNode = prop(node, 'copy');
+	const nameNode = member('name');
+	const apiNode = member('apiversion');
+	const apiValue = apiNode ? convert(apiNode, [...path, keyOf('apiVersion')]) : undefined;
+	const condNode = member('condition');
+	const scopeNode = member('scope');
+	const existingNode = member('existing');
+	const copyNode = member('copy');
+	const childrenNode = member('resources');
 
 	const isDeployment = type.toLowerCase() === 'microsoft.resources/deployments';
 	const resource = model<Resource>(ArmResource, template, {
@@ -380,9 +399,9 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		via,
 	});
 	// Evaluated on first read: most resources of a large template are never looked at by a rule.
-	lazy(resource, 'body', () => jsonToValue(bodyNode(node, isDeployment), path, { uri, source: 'literal', evalCtx: ctx, lazyObjects: true }));
+	lazy(resource, 'body', () => jsonToValue(bodyNode(node, isDeployment, childrenNode?.type === 'array'), path, { uri, source: 'literal', evalCtx: ctx, lazyObjects: true }));
 	lazy(resource, 'name', (): Value => {
-		const name: Value = nameNode ? convert(nameNode, [...path, propKey(node, 'name')]) : { kind: 'unknown', reason: 'resource has no name' };
+		const name: Value = nameNode ? convert(nameNode, [...path, keyOf('name')]) : { kind: 'unknown', reason: 'resource has no name' };
 		if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
 			return { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
 		}
@@ -396,27 +415,26 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 		lazy(resource, 'condition', () => {
 			// A copy loop whose count is known to be 0 deploys nothing.
 			const countNode = copyNode?.type === 'object' ? prop(copyNode, 'count') : undefined;
-			const count = countNode ? convert(countNode, [...path, propKey(node, 'copy'), propKey(copyNode, 'count')]) : undefined;
+			const count = countNode ? convert(countNode, [...path, keyOf('copy'), propKey(copyNode, 'count')]) : undefined;
 			if (count?.kind === 'number' && count.value <= 0) return { kind: 'boolean', value: false, origin: count.origin };
-			return condNode ? convert(condNode, [...path, propKey(node, 'condition')]) : parent?.condition;
+			return condNode ? convert(condNode, [...path, keyOf('condition')]) : parent?.condition;
 		});
 	}
-	if (scopeNode) lazy(resource, 'scope', () => convert(scopeNode, [...path, propKey(node, 'scope')]));
+	if (scopeNode) lazy(resource, 'scope', () => convert(scopeNode, [...path, keyOf('scope')]));
 	template.resources.push(resource);
 
 	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
-	const children = prop(node, 'resources');
-	if (children?.type === 'array' && level < MAX_CHILD_DEPTH) {
-		const key = propKey(node, 'resources');
-		(children.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth, level + 1));
+	if (childrenNode?.type === 'array' && level < MAX_CHILD_DEPTH) {
+		const key = keyOf('resources');
+		(childrenNode.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth, level + 1));
 	}
 
 	// Nested deployments with an inline template.
 	if (isDeployment && depth < MAX_NESTED_DEPTH) {
-		const props = prop(node, 'properties');
+		const props = member('properties');
 		const inner = prop(props, 'template');
 		if (inner?.type === 'object') {
-			const innerPath: JsonPath = [...path, propKey(node, 'properties'), propKey(props, 'template')];
+			const innerPath: JsonPath = [...path, keyOf('properties'), propKey(props, 'template')];
 			const evalScope = stringOf(prop(prop(props, 'expressionEvaluationOptions'), 'scope'));
 			let innerScope: Scope;
 			if (evalScope?.toLowerCase() === 'inner') {
@@ -470,8 +488,9 @@ function both(a: Value, b: Value): Value {
  * nested deployment's inline template loses its `resources` for the same reason (they are collected, and a
  * rule reading the deployment would otherwise convert the whole nested template).
  */
-function bodyNode(node: JsonNode, isDeployment: boolean): JsonNode {
-	let body = withoutMember(node, 'resources', 'array');
+function bodyNode(node: JsonNode, isDeployment: boolean, hasChildren: boolean): JsonNode {
+	// Without members to drop, the node itself: its members are then read straight from the text.
+	let body = hasChildren ? withoutMember(node, 'resources', 'array') : node;
 	if (isDeployment) {
 		const props = prop(body, 'properties');
 		const inner = prop(props, 'template');
