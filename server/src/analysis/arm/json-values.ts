@@ -152,19 +152,6 @@ class JsonEntry implements ObjectEntry {
 	}
 }
 
-/**
- * The members of an object node whose lower-cased keys are in `keys` (the first of duplicates, like `prop`), by
- * lower-cased key, with the key as written: one pass, and no property nodes made for a lazily read object.
- */
-export function membersNamed(node: JsonNode, keys: ReadonlySet<string>): Map<string, { key: string; value: JsonNode }> {
-	const out = new Map<string, { key: string; value: JsonNode }>();
-	eachMember(node, (key, _offset, _length, value) => {
-		const lower = key.toLowerCase();
-		if (keys.has(lower) && !out.has(lower)) out.set(lower, { key, value });
-	});
-	return out;
-}
-
 /** Case-insensitive property lookup on a jsonc object node. */
 export function prop(node: JsonNode | undefined, key: string): JsonNode | undefined {
 	if (!node || node.type !== 'object' || !node.children) return undefined;

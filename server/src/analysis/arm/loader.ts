@@ -1,10 +1,11 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { baseName, MAX_ANALYSED_LENGTH, siblingUri, type Host } from '../host';
 import type { Location, Output, Parameter, Problem, Resource, Template, Value } from '../types';
-import type { ArmEvalContext } from './expression';
+import { isArmExpression, unescapeArmLiteral, type ArmEvalContext } from './expression';
 import { lazy, lazyModel, model } from '../lazy-model';
 import { parseStrictJson } from './lazy-json';
-import { jsonToValue, membersNamed, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
+import { jsonToValue, prop, propKey, spanOf, stringOf, type JsonPath } from './json-values';
+import { eachMember } from './lazy-json';
 
 export type JsonDocumentKind = 'armTemplate' | 'armParameters' | 'other';
 
@@ -156,10 +157,6 @@ interface Scope {
 /** Inside a copy loop `copyIndex()` is known only at deployment. */
 const unknownCopyIndex = (): number | undefined => undefined;
 
-/** The members of a resource declaration the loader reads (lower-cased). */
-const HEADER_KEYS = new Set(['type', 'name', 'apiversion', 'condition', 'scope', 'existing', 'copy', 'resources', 'properties']);
-
-const ArmResource = lazyModel(['body', 'name', 'displayName', 'condition', 'scope']);
 const ArmParameter = lazyModel(['defaultValue', 'value', 'allowedValues']);
 const ArmOutput = lazyModel(['value']);
 
@@ -357,84 +354,57 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 	if (node.type !== 'object') return;
 	const uri = scope.uri;
 	// The members read here, in one pass (a large template has thousands of resources: no node per member).
-	const header = membersNamed(node, HEADER_KEYS);
-	const member = (key: string) => header.get(key)?.value;
-	const keyOf = (key: string) => header.get(key)?.key ?? key;
-	const typeNode = member('type');
+	const h = readHeader(node);
+	const typeNode = h.type;
 	const rawType = stringOf(typeNode);
 	if (!typeNode || rawType === undefined) return;
-	const inLoop = !!member('copy') || !!parent?.inLoop;
+	const inLoop = !!h.copy || !!parent?.inLoop;
 	const ctx = evalContext(scope, inLoop);
-	const convert = (n: JsonNode, p: JsonPath) => jsonToValue(n, p, { uri, source: 'literal', evalCtx: ctx });
 
 	let type = rawType;
-	const typeValue = convert(typeNode, [...path, keyOf('type')]);
-	if (typeValue.kind === 'string') type = typeValue.value;
+	if (isArmExpression(rawType)) {
+		const typeValue = jsonToValue(typeNode, [...path, h.keys?.type ?? 'type'], { uri, source: 'literal', evalCtx: ctx });
+		if (typeValue.kind === 'string') type = typeValue.value;
+	} else {
+		type = unescapeArmLiteral(rawType);
+	}
 	// A child type is qualified when its first segment has a dot (`Microsoft.Devices/...`). Not a regex like
 	// `/^[^/]*\.[^/]*\//`: that backtracks quadratically over a long dotted type.
 	const slash = type.indexOf('/');
 	if (parent && !(slash > 0 && type.lastIndexOf('.', slash) >= 0)) type = `${parent.type}/${type}`;
 
-	const nameNode = member('name');
-	const apiNode = member('apiversion');
-	const apiValue = apiNode ? convert(apiNode, [...path, keyOf('apiVersion')]) : undefined;
-	const condNode = member('condition');
-	const scopeNode = member('scope');
-	const existingNode = member('existing');
-	const copyNode = member('copy');
-	const childrenNode = member('resources');
-
-	const isDeployment = type.toLowerCase() === 'microsoft.resources/deployments';
-	const resource = model<Resource>(ArmResource, template, {
-		type,
-		apiVersion: apiValue?.kind === 'string' ? apiValue.value : undefined,
-		symbolicName,
-		typeSite: { uri, span: spanOf(typeNode) },
-		apiVersionSite: apiNode ? { uri, span: spanOf(apiNode) } : undefined,
-		site: { uri, span: spanOf(node) },
-		format: 'json',
-		jsonPath: path,
-		inLoop,
-		existing: existingNode?.type === 'boolean' ? (existingNode.value as boolean) : undefined,
-		via,
-	});
-	// Evaluated on first read: most resources of a large template are never looked at by a rule.
-	lazy(resource, 'body', () => jsonToValue(bodyNode(node, isDeployment, childrenNode?.type === 'array'), path, { uri, source: 'literal', evalCtx: ctx, lazyObjects: true }));
-	lazy(resource, 'name', (): Value => {
-		const name: Value = nameNode ? convert(nameNode, [...path, keyOf('name')]) : { kind: 'unknown', reason: 'resource has no name' };
-		if (parent && name.kind === 'string' && parent.name.kind === 'string' && !rawType.includes('.')) {
-			return { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
-		}
-		return name;
-	});
-	lazy(resource, 'displayName', () => {
-		const name = resource.name;
-		return name.kind === 'string' ? name.value : (symbolicName ?? (nameNode ? template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : type));
-	});
-	if (condNode || copyNode || parent) {
-		lazy(resource, 'condition', () => {
-			// A copy loop whose count is known to be 0 deploys nothing.
-			const countNode = copyNode?.type === 'object' ? prop(copyNode, 'count') : undefined;
-			const count = countNode ? convert(countNode, [...path, keyOf('copy'), propKey(copyNode, 'count')]) : undefined;
-			if (count?.kind === 'number' && count.value <= 0) return { kind: 'boolean', value: false, origin: count.origin };
-			return condNode ? convert(condNode, [...path, keyOf('condition')]) : parent?.condition;
-		});
+	let apiVersion: string | undefined;
+	const apiNode = h.apiversion;
+	const rawApi = stringOf(apiNode);
+	if (rawApi !== undefined && !isArmExpression(rawApi)) apiVersion = unescapeArmLiteral(rawApi);
+	else if (apiNode) {
+		const apiValue = jsonToValue(apiNode, [...path, h.keys?.apiversion ?? 'apiVersion'], { uri, source: 'literal', evalCtx: ctx });
+		apiVersion = apiValue.kind === 'string' ? apiValue.value : undefined;
 	}
-	if (scopeNode) lazy(resource, 'scope', () => convert(scopeNode, [...path, keyOf('scope')]));
+
+	const resource = new ArmResource(template, node, h, path, ctx, parent, type, rawType, symbolicName);
+	resource.apiVersion = apiVersion;
+	resource.apiVersionSite = apiNode ? { uri, span: spanOf(apiNode) } : undefined;
+	resource.inLoop = inLoop;
+	resource.existing = h.existing?.type === 'boolean' ? (h.existing.value as boolean) : undefined;
+	resource.via = via;
+	if (h.condition || h.copy || parent) resource.hasCondition = true;
+	const isDeployment = resource.isDeployment;
+	const childrenNode = h.resources;
 	template.resources.push(resource);
 
 	// Nested child resources (ARM types nest a few levels; a deeper chain is hostile: its cost is quadratic).
 	if (childrenNode?.type === 'array' && level < MAX_CHILD_DEPTH) {
-		const key = keyOf('resources');
+		const key = h.keys?.resources ?? 'resources';
 		(childrenNode.children ?? []).forEach((c, i) => addResource(template, c, [...path, key, i], scope, resource, undefined, via, depth, level + 1));
 	}
 
 	// Nested deployments with an inline template.
 	if (isDeployment && depth < MAX_NESTED_DEPTH) {
-		const props = member('properties');
+		const props = h.properties;
 		const inner = prop(props, 'template');
 		if (inner?.type === 'object') {
-			const innerPath: JsonPath = [...path, keyOf('properties'), propKey(props, 'template')];
+			const innerPath: JsonPath = [...path, h.keys?.properties ?? 'properties', propKey(props, 'template')];
 			const evalScope = stringOf(prop(prop(props, 'expressionEvaluationOptions'), 'scope'));
 			let innerScope: Scope;
 			if (evalScope?.toLowerCase() === 'inner') {
@@ -447,11 +417,11 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 					const valueNode = prop(v, 'value');
 					const at = [...path, propKey(node, 'properties'), propKey(props, 'parameters'), k.value];
 					let value: Value;
-					if (valueNode) value = convert(valueNode, [...at, propKey(v, 'value')]);
+					if (valueNode) value = jsonToValue(valueNode, [...at, propKey(v, 'value')], { uri, source: 'literal', evalCtx: ctx });
 					else {
 						// `"x": "[if(c, createObject('value', ...), ...)]"` (what Bicep makes of a conditional argument):
 						// the whole entry is computed; a Key Vault `reference` is known only at deployment.
-						const entry = v.type === 'string' ? convert(v, at) : undefined;
+						const entry = v.type === 'string' ? jsonToValue(v, at, { uri, source: 'literal', evalCtx: ctx }) : undefined;
 						const inner = entry?.kind === 'object' ? entry.entries.get('value')?.value : undefined;
 						value = inner ?? { kind: 'unknown', reason: `parameter '${k.value}' of the nested deployment is known only at deployment`, origin: entry?.origin };
 					}
@@ -470,6 +440,149 @@ function addResource(template: Template, node: JsonNode, path: JsonPath, scope: 
 				if (resource.condition) r.condition = r.condition ? both(resource.condition, r.condition) : resource.condition;
 			}
 		}
+	}
+}
+
+/** The members of a resource declaration the loader reads, by lower-cased key; `keys` when written otherwise. */
+interface Header {
+	type?: JsonNode;
+	name?: JsonNode;
+	apiversion?: JsonNode;
+	condition?: JsonNode;
+	scope?: JsonNode;
+	existing?: JsonNode;
+	copy?: JsonNode;
+	resources?: JsonNode;
+	properties?: JsonNode;
+	keys?: Partial<Record<keyof Omit<Header, 'keys'>, string>>;
+}
+
+const HEADER_KEYS: Record<string, keyof Omit<Header, 'keys'> | undefined> = {
+	type: 'type',
+	name: 'name',
+	apiversion: 'apiversion',
+	condition: 'condition',
+	scope: 'scope',
+	existing: 'existing',
+	copy: 'copy',
+	resources: 'resources',
+	properties: 'properties',
+};
+const CANONICAL: Record<string, string> = { apiversion: 'apiVersion' };
+
+/** The header members of a resource declaration, in one pass (the first of duplicates, like `prop`). */
+function readHeader(node: JsonNode): Header {
+	const h: Header = {};
+	eachMember(node, (key, _offset, _length, value) => {
+		const slot = Object.hasOwn(HEADER_KEYS, key) ? HEADER_KEYS[key] : Object.hasOwn(HEADER_KEYS, key.toLowerCase()) ? HEADER_KEYS[key.toLowerCase()] : undefined;
+		if (!slot || h[slot]) return;
+		h[slot] = value;
+		if (key !== (CANONICAL[slot] ?? slot)) (h.keys ??= {})[slot] = key;
+	});
+	return h;
+}
+
+/**
+ * An ARM resource. The body, name, condition and scope are evaluated when first read: most resources of a large
+ * template are never looked at by a rule. A class with its getters on the prototype: per-object getters (or a
+ * closure per field) cost an allocation each, and V8 keeps objects with their own accessors through minor GCs.
+ */
+class ArmResource implements Resource {
+	readonly format = 'json' as const;
+	apiVersion: string | undefined = undefined;
+	apiVersionSite: Location | undefined = undefined;
+	inLoop: boolean | undefined = undefined;
+	existing: boolean | undefined = undefined;
+	via: Location[] | undefined = undefined;
+	/** Has a condition of its own, a copy loop or a parent: `condition` is worth evaluating. */
+	hasCondition = false;
+	readonly typeSite: Location;
+	readonly site: Location;
+	private bodyValue: Value | undefined = undefined;
+	private nameValue: Value | undefined = undefined;
+	private conditionValue: Value | undefined = undefined;
+	private conditionRead = false;
+	private scopeValue: Value | undefined = undefined;
+	private scopeRead = false;
+
+	constructor(
+		private readonly template: Template,
+		private readonly node: JsonNode,
+		private readonly header: Header,
+		readonly jsonPath: JsonPath,
+		private readonly ctx: ArmEvalContext,
+		private readonly parent: Resource | undefined,
+		readonly type: string,
+		private readonly rawType: string,
+		readonly symbolicName: string | undefined,
+	) {
+		this.typeSite = { uri: ctx.uri, span: spanOf(header.type!) };
+		this.site = { uri: ctx.uri, span: spanOf(node) };
+	}
+
+	get isDeployment(): boolean {
+		return this.type.toLowerCase() === 'microsoft.resources/deployments';
+	}
+
+	private convert(node: JsonNode, key: keyof Omit<Header, 'keys'>, more: (string | number)[] = [], lazyObjects = false): Value {
+		const written = this.header.keys?.[key] ?? CANONICAL[key] ?? key;
+		return jsonToValue(node, [...this.jsonPath, written, ...more], { uri: this.ctx.uri, source: 'literal', evalCtx: this.ctx, lazyObjects });
+	}
+
+	get body(): Value {
+		this.bodyValue ??= jsonToValue(bodyNode(this.node, this.isDeployment, this.header.resources?.type === 'array'), this.jsonPath, { uri: this.ctx.uri, source: 'literal', evalCtx: this.ctx, lazyObjects: true });
+		return this.bodyValue;
+	}
+
+	get name(): Value {
+		if (!this.nameValue) {
+			const nameNode = this.header.name;
+			let name: Value = nameNode ? this.convert(nameNode, 'name') : { kind: 'unknown', reason: 'resource has no name' };
+			const parent = this.parent;
+			if (parent && name.kind === 'string' && parent.name.kind === 'string' && !this.rawType.includes('.')) {
+				name = { kind: 'string', value: `${parent.name.value}/${name.value}`, origin: name.origin };
+			}
+			this.nameValue = name;
+		}
+		return this.nameValue;
+	}
+
+	get displayName(): string {
+		const name = this.name;
+		if (name.kind === 'string') return name.value;
+		const nameNode = this.header.name;
+		return this.symbolicName ?? (nameNode ? this.template.text.slice(nameNode.offset + 1, nameNode.offset + nameNode.length - 1) : this.type);
+	}
+
+	get condition(): Value | undefined {
+		if (!this.conditionRead) {
+			this.conditionRead = true;
+			if (this.hasCondition) this.conditionValue = this.readCondition();
+		}
+		return this.conditionValue;
+	}
+
+	set condition(value: Value | undefined) {
+		this.conditionRead = true;
+		this.conditionValue = value;
+	}
+
+	private readCondition(): Value | undefined {
+		const { copy, condition } = this.header;
+		// A copy loop whose count is known to be 0 deploys nothing.
+		const countNode = copy?.type === 'object' ? prop(copy, 'count') : undefined;
+		const count = countNode ? this.convert(countNode, 'copy', [propKey(copy, 'count')]) : undefined;
+		if (count?.kind === 'number' && count.value <= 0) return { kind: 'boolean', value: false, origin: count.origin };
+		return condition ? this.convert(condition, 'condition') : this.parent?.condition;
+	}
+
+	get scope(): Value | undefined {
+		if (!this.scopeRead) {
+			this.scopeRead = true;
+			const scopeNode = this.header.scope;
+			if (scopeNode) this.scopeValue = this.convert(scopeNode, 'scope');
+		}
+		return this.scopeValue;
 	}
 }
 
