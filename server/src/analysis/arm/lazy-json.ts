@@ -218,6 +218,25 @@ function valueAt(text: string, brackets: Brackets, i: number, next: { k: number 
 	return { type: 'number', value: Number(text.slice(i, j)), offset: i, length: j - i };
 }
 
+/** The end of the value starting at `i`, like valueAt without making its node. */
+function skipValue(text: string, brackets: Brackets, i: number, next: { k: number }): number {
+	const c = text.charCodeAt(i);
+	if (c === 123 || c === 91) {
+		const k = next.k;
+		next.k = brackets.after[k];
+		return brackets.closes[k] + 1;
+	}
+	if (c === 34) return stringEnd(text, i);
+	if (c === 116 /* t */ || c === 110 /* n */) return i + 4;
+	if (c === 102 /* f */) return i + 5;
+	let j = i + 1;
+	for (;;) {
+		const d = text.charCodeAt(j);
+		if ((d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69) j++;
+		else return j;
+	}
+}
+
 /** An object or array whose children are read on first use. */
 class LazyContainer implements JsonNode {
 	private read?: JsonNode[];
@@ -254,16 +273,24 @@ class LazyContainer implements JsonNode {
 		return out;
 	}
 
-	scanMembers(visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode, colon: number) => void): void {
+	/** Each member; with `accept`, the others are skipped without making their value nodes. */
+	scanMembers(visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode, colon: number) => void, accept?: (key: string) => boolean): void {
 		const { text, brackets } = this;
 		const next = { k: this.k + 1 };
 		let i = skipWhitespace(text, this.offset + 1);
 		while (text.charCodeAt(i) === 34) {
 			const keyEnd = stringEnd(text, i);
 			const colon = skipWhitespace(text, keyEnd);
-			const value = valueAt(text, brackets, skipWhitespace(text, colon + 1), next);
-			visit(stringValue(text, i, keyEnd), i, keyEnd - i, value, colon);
-			i = skipWhitespace(text, value.offset + value.length);
+			const at = skipWhitespace(text, colon + 1);
+			const key = stringValue(text, i, keyEnd);
+			let end: number;
+			if (accept && !accept(key)) end = skipValue(text, brackets, at, next);
+			else {
+				const value = valueAt(text, brackets, at, next);
+				visit(key, i, keyEnd - i, value, colon);
+				end = value.offset + value.length;
+			}
+			i = skipWhitespace(text, end);
 			if (text.charCodeAt(i) !== 44 /* , */) break;
 			i = skipWhitespace(text, i + 1);
 		}
@@ -291,13 +318,13 @@ class LazyContainer implements JsonNode {
  * children when they are built (jsonc-parser trees, or a lazy node already read), else straight from the
  * text, without building the property and key nodes a converted value has no use for.
  */
-export function eachMember(node: JsonNode, visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode) => void): void {
+export function eachMember(node: JsonNode, visit: (key: string, keyOffset: number, keyLength: number, value: JsonNode) => void, accept?: (key: string) => boolean): void {
 	if (node instanceof LazyContainer && node.unread) {
-		node.scanMembers(visit);
+		node.scanMembers(visit, accept);
 		return;
 	}
 	for (const p of node.children ?? []) {
 		const [k, v] = p.children ?? [];
-		if (k && v && typeof k.value === 'string') visit(k.value, k.offset, k.length, v);
+		if (k && v && typeof k.value === 'string' && (!accept || accept(k.value))) visit(k.value, k.offset, k.length, v);
 	}
 }

@@ -457,28 +457,31 @@ interface Header {
 	keys?: Partial<Record<keyof Omit<Header, 'keys'>, string>>;
 }
 
-const HEADER_KEYS: Record<string, keyof Omit<Header, 'keys'> | undefined> = {
-	type: 'type',
-	name: 'name',
-	apiversion: 'apiversion',
-	condition: 'condition',
-	scope: 'scope',
-	existing: 'existing',
-	copy: 'copy',
-	resources: 'resources',
-	properties: 'properties',
-};
-const CANONICAL: Record<string, string> = { apiversion: 'apiVersion' };
+type HeaderSlot = keyof Omit<Header, 'keys'>;
+const SLOTS: HeaderSlot[] = ['type', 'name', 'apiversion', 'condition', 'scope', 'existing', 'copy', 'resources', 'properties'];
+const CANONICAL: Partial<Record<HeaderSlot, string>> = { apiversion: 'apiVersion' };
+/** Header keys as usually written, then lower-cased: most members are found without lower-casing their key. */
+const AS_WRITTEN = new Map<string, HeaderSlot>(SLOTS.map((slot) => [CANONICAL[slot] ?? slot, slot]));
+const LOWER = new Map<string, HeaderSlot>(SLOTS.map((slot) => [slot, slot]));
+const LENGTHS = new Set(SLOTS.map((slot) => slot.length));
+
+function slotOf(key: string): HeaderSlot | undefined {
+	return AS_WRITTEN.get(key) ?? (LENGTHS.has(key.length) ? LOWER.get(key.toLowerCase()) : undefined);
+}
 
 /** The header members of a resource declaration, in one pass (the first of duplicates, like `prop`). */
 function readHeader(node: JsonNode): Header {
 	const h: Header = {};
-	eachMember(node, (key, _offset, _length, value) => {
-		const slot = Object.hasOwn(HEADER_KEYS, key) ? HEADER_KEYS[key] : Object.hasOwn(HEADER_KEYS, key.toLowerCase()) ? HEADER_KEYS[key.toLowerCase()] : undefined;
-		if (!slot || h[slot]) return;
-		h[slot] = value;
-		if (key !== (CANONICAL[slot] ?? slot)) (h.keys ??= {})[slot] = key;
-	});
+	eachMember(
+		node,
+		(key, _offset, _length, value) => {
+			const slot = slotOf(key)!;
+			if (h[slot]) return;
+			h[slot] = value;
+			if (key !== (CANONICAL[slot] ?? slot)) (h.keys ??= {})[slot] = key;
+		},
+		(key) => slotOf(key) !== undefined,
+	);
 	return h;
 }
 
@@ -496,8 +499,8 @@ class ArmResource implements Resource {
 	via: Location[] | undefined = undefined;
 	/** Has a condition of its own, a copy loop or a parent: `condition` is worth evaluating. */
 	hasCondition = false;
-	readonly typeSite: Location;
-	readonly site: Location;
+	private typeAt: Location | undefined = undefined;
+	private siteAt: Location | undefined = undefined;
 	private bodyValue: Value | undefined = undefined;
 	private nameValue: Value | undefined = undefined;
 	private conditionValue: Value | undefined = undefined;
@@ -515,16 +518,23 @@ class ArmResource implements Resource {
 		readonly type: string,
 		private readonly rawType: string,
 		readonly symbolicName: string | undefined,
-	) {
-		this.typeSite = { uri: ctx.uri, span: spanOf(header.type!) };
-		this.site = { uri: ctx.uri, span: spanOf(node) };
+	) {}
+
+	get typeSite(): Location {
+		this.typeAt ??= { uri: this.ctx.uri, span: spanOf(this.header.type!) };
+		return this.typeAt;
+	}
+
+	get site(): Location {
+		this.siteAt ??= { uri: this.ctx.uri, span: spanOf(this.node) };
+		return this.siteAt;
 	}
 
 	get isDeployment(): boolean {
-		return this.type.toLowerCase() === 'microsoft.resources/deployments';
+		return this.type.length === 31 && this.type.toLowerCase() === 'microsoft.resources/deployments';
 	}
 
-	private convert(node: JsonNode, key: keyof Omit<Header, 'keys'>, more: (string | number)[] = [], lazyObjects = false): Value {
+	private convert(node: JsonNode, key: HeaderSlot, more: (string | number)[] = [], lazyObjects = false): Value {
 		const written = this.header.keys?.[key] ?? CANONICAL[key] ?? key;
 		return jsonToValue(node, [...this.jsonPath, written, ...more], { uri: this.ctx.uri, source: 'literal', evalCtx: this.ctx, lazyObjects });
 	}
