@@ -5,7 +5,7 @@ import { diagnosticFacts } from '../../server/src/analysis/api-versions';
 import type { InsertValue, Suggestion } from '../../server/src/analysis/findings';
 import { insertResource, type Prop, type ResourceView, type RuleContext } from '../../server/src/analysis/rule';
 import { extensionOf, type Verdict } from './references';
-import { both, canInsertNextTo, deployedOfType, externalCandidates, isDeployed, itemsOf, named, symbolBase } from './related';
+import { both, canInsertNextTo, externalCandidates, isDeployed, itemsOf, named, symbolBase } from './related';
 
 export interface DiagnosticSpec {
 	/** `IoT Hub` / `DPS`, for titles. */

@@ -1,6 +1,6 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import { MAX_VALUE_SIZE, valueSize } from '../rule';
-import type { Location, ObjectEntry, Origin, Span, Value, ValueSource } from '../types';
+import type { Location, ObjectEntry, Span, Value, ValueSource } from '../types';
 import { JsonOrigin, PathStep, type JsonPath, type PathAt } from './json-path';
 import { eachMember } from './lazy-json';
 import { evaluateArmString, isArmExpression, unescapeArmLiteral, type ArmEvalContext } from './expression';
