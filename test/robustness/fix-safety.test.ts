@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { formatOf, type AnalysisResult } from '../../server/src/analysis/analyze';
-import type { Finding, Fix, TextEdit } from '../../server/src/analysis/findings';
+import type { Finding, Fix } from '../../server/src/analysis/findings';
 import type { Location, Span } from '../../server/src/analysis/types';
 import {
 	analyzeChecked,
@@ -91,13 +91,6 @@ function assertEditsInRegion(f: Finding, fix: Fix, result: AnalysisResult, docs:
 			);
 		}
 	}
-}
-
-function otherRuleCounts(findings: Finding[], except: Finding): Map<string, number> {
-	return countBy(
-		findings.filter((x) => x.ruleId !== except.ruleId),
-		ruleKeyOf,
-	);
 }
 
 function assertNoNewFindings(before: Finding[], after: Finding[], fixed: Finding[], what: string): void {

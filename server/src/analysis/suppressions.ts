@@ -17,6 +17,7 @@ import { closestId, matchGlob, matchName, relativePath, type LoadedConfig } from
 import type { Finding, FindingSuppression, Fix, TextEdit } from './findings';
 import { defineRule, type Rule } from './rule';
 import type { Location, Resource, Severity, SourceFormat, Span, Template } from './types';
+import { lineOf, lineStarts } from './lines';
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 export const SUPPRESSION_JUSTIFICATION = 'suppression-justification';
@@ -58,14 +59,10 @@ export const JUSTIFICATION_PLACEHOLDER = 'TODO: justification';
 
 /** Line starts of a text (`\n`, `\r\n` and `\r` end a line, as in LSP). */
 class Lines {
-	readonly starts: number[] = [0];
+	readonly starts: number[];
 
 	constructor(readonly text: string) {
-		for (let i = 0; i < text.length; i++) {
-			const c = text.charCodeAt(i);
-			if (c === 10) this.starts.push(i + 1);
-			else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
-		}
+		this.starts = lineStarts(text);
 	}
 
 	get count(): number {
@@ -73,14 +70,7 @@ class Lines {
 	}
 
 	lineOf(offset: number): number {
-		let lo = 0;
-		let hi = this.starts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (this.starts[mid] <= offset) lo = mid;
-			else hi = mid - 1;
-		}
-		return lo;
+		return lineOf(this.starts, offset);
 	}
 
 	/** End of the line's content (before its line break). */

@@ -69,7 +69,9 @@ const LEVELS: readonly Severity[] = ['off', 'info', 'warning', 'error'];
  */
 export function parseArgs(argv: readonly string[], knownRules: readonly string[]): CliOptions {
 	const opts: CliOptions = { format: 'text', includeSuppressed: false, reportUnknown: false, levels: {}, color: undefined, quiet: false, help: false, version: false, paths: [] };
-	scanArgs(argv, opts.paths, ({ name, value, flag, once }) => {
+	scanArgs(argv, opts.paths, (option) => {
+		if (fileOption(option, opts)) return;
+		const { name, value, flag, once } = option;
 		switch (name) {
 			case '-f':
 			case '--format': {
@@ -79,21 +81,6 @@ export function parseArgs(argv: readonly string[], knownRules: readonly string[]
 				opts.format = f as OutputFormat;
 				break;
 			}
-			case '-o':
-			case '--output':
-				once('--output');
-				opts.output = nonEmpty(name, value());
-				break;
-			case '-p':
-			case '--parameters':
-				once('--parameters');
-				opts.parameters = nonEmpty(name, value());
-				break;
-			case '-c':
-			case '--config':
-				once('--config');
-				opts.config = nonEmpty(name, value());
-				break;
 			case '--include-suppressed':
 				flag();
 				opts.includeSuppressed = true;
@@ -215,6 +202,44 @@ export function parseRuleLevel(spec: string, knownRules: readonly string[]): [st
 	if (!knownRules.includes(id)) throw new UsageError(`unknown rule '${id}' in --rule`);
 	if (!LEVELS.includes(level as Severity)) throw new UsageError(`unknown level '${level}' for rule '${id}' (expected ${LEVELS.join(', ')})`);
 	return [id, level as Severity];
+}
+
+/** The file options both commands take: `--output`, `--parameters`, `--config` (and their short forms). */
+export interface FileOptions {
+	output?: string;
+	parameters?: string;
+	config?: string;
+}
+
+const FILE_OPTIONS: Record<string, keyof FileOptions> = {
+	'-o': 'output',
+	'--output': 'output',
+	'-p': 'parameters',
+	'--parameters': 'parameters',
+	'-c': 'config',
+	'--config': 'config',
+};
+
+/** Read `option` into `opts` when it is one of the file options; false when it is not. */
+export function fileOption(option: ArgOption, opts: FileOptions): boolean {
+	const key = FILE_OPTIONS[option.name];
+	if (!key) return false;
+	option.once(`--${key}`);
+	opts[key] = nonEmpty(option.name, option.value());
+	return true;
+}
+
+/** Parse argv; a usage error is said on one line and gives undefined (the caller exits 2). */
+export function parseOrSay<T>(parse: () => T, say: (line: string) => void): T | undefined {
+	try {
+		return parse();
+	} catch (error) {
+		if (error instanceof UsageError) {
+			say(error.message);
+			return undefined;
+		}
+		throw error;
+	}
 }
 
 export function nonEmpty(name: string, v: string): string {

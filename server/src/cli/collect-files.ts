@@ -3,6 +3,7 @@
 
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeFsError } from './read-text';
 
 const EXTENSIONS = ['.json', '.jsonc', '.bicep', '.bicepparam'];
@@ -87,4 +88,14 @@ function walk(dir: string, add: (file: string) => void, notices: string[], cwd: 
 export function displayPath(abs: string, cwd: string): string {
 	const rel = path.relative(cwd, abs) || '.';
 	return rel.split(path.sep).join('/');
+}
+
+/** How a document URI is shown: a file URI as its displayPath, anything else as it is. */
+export function displayUriPath(uri: string, cwd: string): string {
+	if (!uri.startsWith('file:')) return uri;
+	try {
+		return displayPath(fileURLToPath(uri), cwd);
+	} catch {
+		return uri;
+	}
 }

@@ -2,7 +2,7 @@
 // returns plain data and keeps no state between calls, so it can run in a worker thread as it is.
 
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { analyzeDocument, formatOf } from '../analysis/analyze';
 import { configParameterFile, isIgnored, type LoadedConfig } from '../analysis/config';
 import type { Finding } from '../analysis/findings';
@@ -12,7 +12,7 @@ import { catalogIds } from '../analysis/suppressions';
 import type { Location, Severity } from '../analysis/types';
 import { LineIndex } from '../lsp/positions';
 import { allRules } from '../../../rules/index';
-import { displayPath } from './collect-files';
+import { displayPath, displayUriPath } from './collect-files';
 import type { FileResult, ReportFinding, ReportLocation } from './file-result';
 import { fileSystemHost } from './fs-host';
 import { readTextFile } from './read-text';
@@ -103,15 +103,6 @@ function locator(cwd: string, textOf: (uri: string) => string | undefined): (l: 
 			index = new LineIndex(textOf(l.uri) ?? '');
 			indexes.set(l.uri, index);
 		}
-		return { path: pathOf(l.uri, cwd), uri: l.uri, range: index.rangeOf(l.span), offset: { start: l.span.start, end: l.span.end } };
+		return { path: displayUriPath(l.uri, cwd), uri: l.uri, range: index.rangeOf(l.span), offset: { start: l.span.start, end: l.span.end } };
 	};
-}
-
-function pathOf(uri: string, cwd: string): string {
-	if (!uri.startsWith('file:')) return uri;
-	try {
-		return displayPath(fileURLToPath(uri), cwd);
-	} catch {
-		return uri;
-	}
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { catalogIds, metaRules } from '../analysis/suppressions';
-import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
+import { parseArgs, parseOrSay, USAGE } from './args';
 import { needsBicep, setUpBicep } from './bicep';
 import { collectFiles, displayPath } from './collect-files';
 import { resolveConfigs, type CliConfigs } from './config';
@@ -42,16 +42,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 	// `iothub-baseline report ...`: the baseline coverage report (a file or folder named `report` is `./report`).
 	if (argv[0] === 'report') return reportCommand(argv.slice(1), io, { prepareBicep: async (files) => (needsBicep(files) ? setUpBicep() : undefined) });
 	const say = (line: string) => io.stderr.write(`${TOOL_NAME}: ${line}\n`);
-	let opts: CliOptions;
-	try {
-		opts = parseArgs(argv, catalogIds(allRules));
-	} catch (error) {
-		if (error instanceof UsageError) {
-			say(error.message);
-			return 2;
-		}
-		throw error;
-	}
+	const opts = parseOrSay(() => parseArgs(argv, catalogIds(allRules)), say);
+	if (!opts) return 2;
 	if (opts.help) {
 		io.stdout.write(USAGE);
 		return 0;

@@ -14,8 +14,8 @@ import { renderMarkdown } from '../analysis/report/markdown';
 import { catalogIds } from '../analysis/suppressions';
 import type { Severity } from '../analysis/types';
 import { allRules } from '../../../rules/index';
-import { UsageError, nonEmpty, parseRuleLevel, scanArgs } from './args';
-import { collectFiles, displayPath } from './collect-files';
+import { UsageError, fileOption, parseOrSay, parseRuleLevel, scanArgs } from './args';
+import { collectFiles, displayPath, displayUriPath } from './collect-files';
 import { fileSystemHost } from './fs-host';
 import { readTextFile } from './read-text';
 import { TOOL_NAME, toolVersion } from './tool-info';
@@ -67,7 +67,9 @@ const FORMATS: readonly ReportFormat[] = ['markdown', 'html'];
 
 export function parseReportArgs(argv: readonly string[], knownRules: readonly string[]): ReportOptions {
 	const opts: ReportOptions = { format: 'markdown', levels: {}, help: false, paths: [] };
-	scanArgs(argv, opts.paths, ({ name, value, flag, once }) => {
+	scanArgs(argv, opts.paths, (option) => {
+		if (fileOption(option, opts)) return;
+		const { name, value, flag, once } = option;
 		switch (name) {
 			case '-f':
 			case '--format': {
@@ -77,21 +79,6 @@ export function parseReportArgs(argv: readonly string[], knownRules: readonly st
 				opts.format = f as ReportFormat;
 				break;
 			}
-			case '-o':
-			case '--output':
-				once('--output');
-				opts.output = nonEmpty(name, value());
-				break;
-			case '-p':
-			case '--parameters':
-				once('--parameters');
-				opts.parameters = nonEmpty(name, value());
-				break;
-			case '-c':
-			case '--config':
-				once('--config');
-				opts.config = nonEmpty(name, value());
-				break;
 			case '--rule': {
 				const [id, level] = parseRuleLevel(value(), knownRules);
 				opts.levels[id] = level;
@@ -121,16 +108,8 @@ function generatedAt(env: NodeJS.ProcessEnv): string {
 
 export async function reportCommand(argv: readonly string[], io: Io, deps: ReportDeps): Promise<number> {
 	const say = (line: string) => io.stderr.write(`${TOOL_NAME}: ${line}\n`);
-	let opts: ReportOptions;
-	try {
-		opts = parseReportArgs(argv, allRules.map((r) => r.id));
-	} catch (error) {
-		if (error instanceof UsageError) {
-			say(error.message);
-			return 2;
-		}
-		throw error;
-	}
+	const opts = parseOrSay(() => parseReportArgs(argv, allRules.map((r) => r.id)), say);
+	if (!opts) return 2;
 	if (opts.help) {
 		io.stdout.write(REPORT_USAGE);
 		return 0;
@@ -184,7 +163,7 @@ export async function reportCommand(argv: readonly string[], io: Io, deps: Repor
 		if (!loaded) return undefined;
 		if (!reportedConfigs.has(loaded.uri)) {
 			reportedConfigs.add(loaded.uri);
-			for (const p of loaded.problems) say(`${displayUri(loaded.uri, cwd)}: ${p.severity}: ${p.message}`);
+			for (const p of loaded.problems) say(`${displayUriPath(loaded.uri, cwd)}: ${p.severity}: ${p.message}`);
 		}
 		return errorsOf(loaded).length > 0 ? 'error' : loaded;
 	};
@@ -219,7 +198,7 @@ export async function reportCommand(argv: readonly string[], io: Io, deps: Repor
 	const report = buildCoverage(documents, {
 		rules: allRules,
 		levels: opts.levels,
-		displayPath: (u) => displayUri(u, cwd),
+		displayPath: (u) => displayUriPath(u, cwd),
 		textOf: (u) => host.readText(u),
 	});
 	const render = { generator: `${TOOL_NAME} ${toolVersion()}`, generatedAt: generatedAt(io.env) };
@@ -237,15 +216,6 @@ export async function reportCommand(argv: readonly string[], io: Io, deps: Repor
 		return 2;
 	}
 	return 0;
-}
-
-function displayUri(uri: string, cwd: string): string {
-	if (!uri.startsWith('file:')) return uri;
-	try {
-		return displayPath(fileURLToPath(uri), cwd);
-	} catch {
-		return uri;
-	}
 }
 
 function existsUri(uri: string): boolean {

@@ -3,33 +3,20 @@
 // only work is finding line starts. Line breaks are \n, \r\n and a lone \r, as in the LSP spec.
 
 import type { Position, Range } from 'vscode-languageserver';
+import { lineOf, lineStarts } from '../analysis/lines';
 import type { Span } from '../analysis/types';
 
 export class LineIndex {
 	/** Offset of the first character of each line. */
-	private readonly starts: number[] = [0];
+	private readonly starts: number[];
 
 	constructor(private readonly text: string) {
-		for (let i = 0; i < text.length; i++) {
-			const c = text.charCodeAt(i);
-			if (c === 13 /* \r */) {
-				if (text.charCodeAt(i + 1) === 10) i++;
-				this.starts.push(i + 1);
-			} else if (c === 10 /* \n */) {
-				this.starts.push(i + 1);
-			}
-		}
+		this.starts = lineStarts(text);
 	}
 
 	positionAt(offset: number): Position {
 		const o = Math.max(0, Math.min(Math.trunc(offset) || 0, this.text.length));
-		let lo = 0;
-		let hi = this.starts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (this.starts[mid] <= o) lo = mid;
-			else hi = mid - 1;
-		}
+		const lo = lineOf(this.starts, o);
 		const start = this.starts[lo];
 		// An offset inside a line break (between \r and \n) belongs to the end of the line's content.
 		const next = lo + 1 < this.starts.length ? this.starts[lo + 1] : this.text.length;

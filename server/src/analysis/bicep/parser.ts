@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { Edit, Language, Parser, type Node, type ParseState, type Point, type Range, type Tree } from 'web-tree-sitter';
 import { maskBicep, type MaskOptions } from './mask';
+import { lineOf } from '../lines';
 import { SyntaxCache } from './syntax';
 
 export type { Node, Tree };
@@ -228,18 +229,8 @@ export function topLevelStatements(text: string, tree: Tree): { nodes: Node[]; t
 	const starts = statementStarts(masked);
 	const nodes: Node[] = [];
 	const trees: Tree[] = [];
-	let lineStarts: number[] | undefined;
-	const point = (index: number): Point => {
-		lineStarts ??= computeLineStarts(masked);
-		let lo = 0;
-		let hi = lineStarts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (lineStarts[mid] <= index) lo = mid;
-			else hi = mid - 1;
-		}
-		return { row: lo, column: index - lineStarts[lo] };
-	};
+	let rows: number[] | undefined;
+	const point = (index: number): Point => pointInRows((rows ??= rowStarts(masked)), index);
 	for (const c of children) {
 		if (!c.hasError && !c.isError && !c.isMissing) {
 			nodes.push(c);
@@ -285,17 +276,8 @@ export function parseStatements(text: string, opts: MaskOptions = {}): { nodes: 
 	const masked = maskBicep(text, opts);
 	const starts = statementStarts(masked);
 	if (starts[0] !== 0) starts.unshift(0);
-	const lineStarts = computeLineStarts(masked);
-	const point = (index: number): Point => {
-		let lo = 0;
-		let hi = lineStarts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (lineStarts[mid] <= index) lo = mid;
-			else hi = mid - 1;
-		}
-		return { row: lo, column: index - lineStarts[lo] };
-	};
+	const rows = rowStarts(masked);
+	const point = (index: number): Point => pointInRows(rows, index);
 	const nodes: Node[] = [];
 	const trees: Tree[] = [];
 	let broken: { start: number; end: number } | undefined;
@@ -342,10 +324,16 @@ export function parseStatements(text: string, opts: MaskOptions = {}): { nodes: 
 	return { nodes, trees, broken };
 }
 
-function computeLineStarts(text: string): number[] {
+/** Row starts as tree-sitter counts rows (a row ends at \n only, unlike an LSP line). */
+function rowStarts(text: string): number[] {
 	const out = [0];
 	for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
 	return out;
+}
+
+function pointInRows(rows: readonly number[], index: number): Point {
+	const row = lineOf(rows, index);
+	return { row, column: index - rows[row] };
 }
 
 /** First ERROR or MISSING node of the tree, or undefined when it parsed cleanly. */

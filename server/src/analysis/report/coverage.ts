@@ -18,6 +18,7 @@ import type { Finding } from '../findings';
 import type { Host } from '../host';
 import { levelOf, type Rule } from '../rule';
 import type { Location, Resource, Severity, Template } from '../types';
+import { lineOf, lineStarts } from '../lines';
 
 export const HUB_TYPE = 'Microsoft.Devices/IotHubs';
 export const DPS_TYPE = 'Microsoft.Devices/provisioningServices';
@@ -162,27 +163,14 @@ function deployed(r: Resource): boolean {
 
 /** Line starts of a text, for 1-based line/column. */
 class Lines {
-	private readonly starts: number[] = [0];
+	private readonly starts: number[];
 	constructor(text: string) {
-		for (let i = 0; i < text.length; i++) {
-			const c = text.charCodeAt(i);
-			if (c === 10) this.starts.push(i + 1);
-			else if (c === 13) {
-				if (text.charCodeAt(i + 1) === 10) i++;
-				this.starts.push(i + 1);
-			}
-		}
+		this.starts = lineStarts(text);
 	}
 
 	at(offset: number): { line: number; column: number } {
-		let lo = 0;
-		let hi = this.starts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (this.starts[mid] <= offset) lo = mid;
-			else hi = mid - 1;
-		}
-		return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+		const line = lineOf(this.starts, offset);
+		return { line: line + 1, column: offset - this.starts[line] + 1 };
 	}
 }
 
