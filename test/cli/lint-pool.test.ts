@@ -6,23 +6,27 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FileResult } from '../../server/src/cli/file-result';
-import { LintPool, MAX_AHEAD } from '../../server/src/cli/lint-pool';
+import { BATCH, LintPool, MAX_AHEAD } from '../../server/src/cli/lint-pool';
 import { tempDir } from './run-cli';
 
-// `slow-*` answers after 300 ms, `exit-*` ends the thread, `throw-*` throws outside any handler, `fail-*`
-// answers as lintFile throwing; anything else answers at once. `notices` holds when the answer was sent.
+// Each file of a batch is answered in its own message (the protocol allows any grouping). `slow-*` answers
+// after 300 ms, `exit-*` ends the thread, `throw-*` throws outside any handler, `fail-*` answers as lintFile
+// throwing; anything else answers at once. `notices` holds when the answer was sent and the batch's size.
 const STAND_IN = `
 const { parentPort } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 parentPort.postMessage({ type: 'ready' });
-parentPort.on('message', (job) => {
-	const name = job.file.split('/').pop();
-	const answer = () => parentPort.postMessage({ type: 'done', index: job.index, result: { path: name, uri: '', status: 'analysed', problems: [], findings: [], notices: [String(performance.timeOrigin + performance.now())] } });
-	if (name.startsWith('slow-')) setTimeout(answer, 300);
-	else if (name.startsWith('exit-')) process.exit(3);
-	else if (name.startsWith('throw-')) setTimeout(() => { throw new Error('boom'); }, 10);
-	else if (name.startsWith('fail-')) parentPort.postMessage({ type: 'failed', index: job.index, message: 'cannot read properties of undefined' });
-	else answer();
+const answer = (a) => parentPort.postMessage({ type: 'answers', answers: [a] });
+parentPort.on('message', (jobs) => {
+	for (const job of jobs) {
+		const name = job.file.split('/').pop();
+		const done = () => answer({ index: job.index, result: JSON.stringify({ path: name, uri: '', status: 'analysed', problems: [], findings: [], notices: [String(performance.timeOrigin + performance.now()), String(jobs.length)] }) });
+		if (name.startsWith('slow-')) setTimeout(done, 300);
+		else if (name.startsWith('exit-')) process.exit(3);
+		else if (name.startsWith('throw-')) setTimeout(() => { throw new Error('boom'); }, 10);
+		else if (name.startsWith('fail-')) answer({ index: job.index, failure: 'cannot read properties of undefined' });
+		else done();
+	}
 });
 `;
 
@@ -45,6 +49,7 @@ describe('cli: LintPool', () => {
 		}
 	};
 	const answeredAt = (r: FileResult) => Number(r.notices[0]);
+	const batchOf = (r: FileResult) => Number(r.notices[1]);
 
 	it('hands results back in file order when the first file finishes last', async () => {
 		const names = ['slow-0.json', ...Array.from({ length: 30 }, (_, i) => `f-${i + 1}.json`)];
@@ -63,6 +68,19 @@ describe('cli: LintPool', () => {
 		assert.equal(results.length, names.length);
 		const early = results.filter((r) => answeredAt(r) < answeredAt(results[0])).length;
 		assert.ok(early > 0 && early < MAX_AHEAD, `${early} files answered before the first one`);
+	});
+
+	it(`sends files in batches of at most ${BATCH}, one by one at the end`, async () => {
+		const names = Array.from({ length: 1000 }, (_, i) => `f-${i}.json`);
+		const { results, error } = await collect(pool(names, 2));
+		assert.equal(error, undefined);
+		assert.deepEqual(
+			results.map((r) => r.path),
+			names,
+		);
+		assert.equal(batchOf(results[0]), BATCH);
+		assert.equal(batchOf(results[results.length - 1]), 1);
+		assert.ok(results.every((r) => batchOf(r) >= 1 && batchOf(r) <= BATCH));
 	});
 
 	it('a worker that exits stops the run at its file with an internal error, after the files before it', async () => {

@@ -1,7 +1,8 @@
 // Linting on worker threads (`--jobs N`), with the results handed back in file order whatever order the
-// workers finish in. Files go to whichever worker is free, a few at a time so that a worker never waits
-// for its next file; results that arrive early wait, but never more than MAX_AHEAD files past the one
-// the report is waiting for, so memory stays flat however many files there are.
+// workers finish in. Files go to whichever worker is free in batches (smaller towards the end, so the
+// workers finish together), a second batch sent before the first is answered so that a worker never waits
+// for its next file; results that arrive early wait, but never more than MAX_AHEAD files past the one the
+// report is waiting for, so memory stays flat however many files there are.
 //
 // A worker that dies (outside lintFile, whose throws come back as messages) fails the files it was
 // linting: the report stops at the first of them with an internal error, as in one thread. Nothing waits
@@ -10,10 +11,10 @@
 import { Worker } from 'node:worker_threads';
 import { displayPath } from './collect-files';
 import type { FileResult } from './file-result';
-import { lintWorkerData, type LintJob, type LintWorkerData, type LintWorkerMessage } from './lint-worker';
+import { lintWorkerData, type LintAnswer, type LintJob, type LintWorkerData, type LintWorkerMessage } from './lint-worker';
 
-/** Files sent to a worker ahead of its results (hides the message round trip). */
-export const IN_FLIGHT = 4;
+/** Files in one batch at most. A worker gets another batch while fewer than this many of its files are unanswered. */
+export const BATCH = 16;
 /** Files past the next one to report that may be sent (and their results held) at most. */
 export const MAX_AHEAD = 256;
 
@@ -98,8 +99,9 @@ export class LintPool {
 			this.ready(m.bicepFailure);
 			return;
 		}
-		if (!slot.inFlight.delete(m.index)) return;
-		this.outcomes.set(m.index, m.type === 'done' ? { result: m.result } : { failure: m.message });
+		for (const a of m.answers) {
+			if (slot.inFlight.delete(a.index)) this.outcomes.set(a.index, outcomeOf(a));
+		}
 		this.dispatch();
 		this.notify();
 	}
@@ -121,18 +123,24 @@ export class LintPool {
 		this.notify();
 	}
 
-	/** Fill every live worker up to IN_FLIGHT, one file per worker per round so early files spread out. */
+	/** Give every live worker with less than a batch unanswered another batch, in turns so early files spread out. */
 	private dispatch(): void {
 		let sent = true;
 		while (sent && !this.stopped) {
 			sent = false;
 			for (const slot of this.slots) {
-				if (!slot.alive || slot.inFlight.size >= IN_FLIGHT) continue;
-				const index = this.nextToSend;
-				if (index >= this.jobs.length || index >= this.nextToReport + MAX_AHEAD) return;
-				this.nextToSend++;
-				slot.inFlight.add(index);
-				slot.worker.postMessage({ index, ...this.jobs[index] } satisfies LintJob);
+				if (!slot.alive || slot.inFlight.size >= BATCH) continue;
+				const end = Math.min(this.jobs.length, this.nextToReport + MAX_AHEAD);
+				if (this.nextToSend >= end) return;
+				// A quarter of each worker's share of what is left, at most BATCH: the last files go one by one.
+				const size = Math.max(1, Math.min(BATCH, Math.floor((this.jobs.length - this.nextToSend) / (4 * this.slots.length))));
+				const batch: LintJob[] = [];
+				for (let index = this.nextToSend; index < Math.min(end, this.nextToSend + size); index++) {
+					batch.push({ index, ...this.jobs[index] });
+					slot.inFlight.add(index);
+				}
+				this.nextToSend += batch.length;
+				slot.worker.postMessage(batch);
 				sent = true;
 			}
 		}
@@ -147,4 +155,8 @@ export class LintPool {
 	private shown(index: number): string {
 		return displayPath(this.jobs[index].file, this.setup.data.options.cwd);
 	}
+}
+
+function outcomeOf(a: LintAnswer): Outcome {
+	return 'result' in a ? { result: JSON.parse(a.result) as FileResult } : { failure: a.failure };
 }
