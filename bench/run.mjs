@@ -153,6 +153,9 @@ async function serverCount(server, uri) {
 	}
 }
 
+/** Keystrokes sent (and answered) before the timed ones: the server warms up as it would while a developer types. */
+const WARM_KEYSTROKES = 10;
+
 async function editorSection(manifest, inProcess) {
 	if (!existsSync(SERVER)) return { skipped: 'dist/server.js not built (language server missing, or run npm run build)' };
 	const dir = path.join(manifest.dir, 'editor');
@@ -203,18 +206,22 @@ async function editorSection(manifest, inProcess) {
 					return () => server.conn.sendNotification('textDocument/didChange', params);
 				};
 				const change = (insert, offset, ch) => prepare(insert, offset, ch)();
-				// Keystroke → diagnostics: insert a character, then delete it, alternately; one at a time.
+				// Keystroke → diagnostics: insert a character, then delete it, alternately; one at a time. The first
+				// WARM_KEYSTROKES are not in the median (the server's code is still being optimised: its first
+				// analyses of a 1 MB template take 2-4 × its steady-state time); the very first is reported apart.
 				const lat = [];
-				for (let k = 0; k < d.trials; k++) {
+				const total = WARM_KEYSTROKES + d.trials;
+				for (let k = 0; k < total; k++) {
 					const next = server.nextDiagnostics(uri, version + 1, 60_000);
 					const send = prepare(k % 2 === 0, at, 'x');
 					const t = now();
 					send();
 					const e = await next;
-					lat.push(e.t - t);
+					if (k === 0) row.firstLatencyMs = round(e.t - t, 1);
+					if (k >= WARM_KEYSTROKES) lat.push(e.t - t);
 					await sleep(50);
 				}
-				if (d.trials % 2 === 1) {
+				if (total % 2 === 1) {
 					const next = server.nextDiagnostics(uri, version + 1, 60_000);
 					change(false, at, 'x');
 					await next;
@@ -441,7 +448,7 @@ function budgets(r) {
 	for (const id of ['arm-1m', 'bicep-2k']) {
 		const x = edRows.find((y) => y.id === id);
 		const ok = x?.latencyMs !== undefined && x?.latencyBudgetMs !== undefined;
-		add(`editor-latency-${id}`, `Editor ${id}: keystroke → publishDiagnostics ≤ debounce + 2 × full analysis`, ok ? `${x.latencyBudgetMs} ms` : `${DEBOUNCE_MS} ms + 2 × full`, ok ? `${x.latencyMs} ms` : undefined, ok ? x.latencyMs <= x.latencyBudgetMs : undefined, ok ? `median of ${x.trials}; max ${x.latencyMaxMs} ms` : (x?.error ?? r.editor?.skipped ?? (x && x.fullMs === undefined ? 'no in-process full-analysis time to compare with' : 'not run')));
+		add(`editor-latency-${id}`, `Editor ${id}: keystroke → publishDiagnostics ≤ debounce + 2 × full analysis`, ok ? `${x.latencyBudgetMs} ms` : `${DEBOUNCE_MS} ms + 2 × full`, ok ? `${x.latencyMs} ms` : undefined, ok ? x.latencyMs <= x.latencyBudgetMs : undefined, ok ? `median of ${x.trials} after ${WARM_KEYSTROKES} untimed; max ${x.latencyMaxMs} ms; first keystroke ${x.firstLatencyMs} ms` : (x?.error ?? r.editor?.skipped ?? (x && x.fullMs === undefined ? 'no in-process full-analysis time to compare with' : 'not run')));
 		const b = x?.burst;
 		add(`editor-burst-${id}`, `Editor ${id}: 20-keystroke burst triggers ≤ 2 analyses`, '2', b?.analyses, b?.analyses !== undefined ? b.analyses <= 2 : undefined, b?.analyses !== undefined ? `${b.publishes} publishDiagnostics` : b ? `pending: the server has no iothubBaseline/analysisCount request (${b.publishes} publishDiagnostics seen during the burst)` : (x?.error ?? r.editor?.skipped ?? 'not run'));
 	}
@@ -523,8 +530,8 @@ function markdown(r) {
 	L.push('', '## Editor path (real server over stdio)', '');
 	if (r.editor?.skipped) L.push(skippedLine(r.editor.skipped));
 	else {
-		L.push(`\`node dist/server.js --stdio\`, debounce ${DEBOUNCE_MS} ms, text sync ${r.editor.syncKind === 2 ? 'incremental' : 'full'}; one-character didChange → publishDiagnostics of that version. Burst: 20 keystrokes 50 ms apart; analyses counted with \`iothubBaseline/analysisCount\`${r.editor.hasCountRequest ? '' : ' (not available: pending)'}.`, '');
-		L.push(table(['document', 'open → diagnostics ms', 'keystroke → diagnostics ms (median / max)', 'budget ms', 'burst: analyses', 'burst: publishes'], r.editor.rows.map((x) => [x.id, x.error ? skippedLine(x.error) : fmt(x.openToDiagnosticsMs), x.error ? '' : `${fmt(x.latencyMs)} / ${fmt(x.latencyMaxMs)}`, fmt(x.latencyBudgetMs), fmt(x.burst?.analyses ?? (x.burst ? 'pending' : undefined)), fmt(x.burst?.publishes)])));
+		L.push(`\`node dist/server.js --stdio\`, debounce ${DEBOUNCE_MS} ms, text sync ${r.editor.syncKind === 2 ? 'incremental' : 'full'}; one-character didChange → publishDiagnostics of that version: the first keystroke after opening apart (cold code), then the median of the keystrokes after ${WARM_KEYSTROKES} untimed ones. Burst: 20 keystrokes 50 ms apart; analyses counted with \`iothubBaseline/analysisCount\`${r.editor.hasCountRequest ? '' : ' (not available: pending)'}.`, '');
+		L.push(table(['document', 'open → diagnostics ms', 'first keystroke → diagnostics ms', `keystroke → diagnostics ms (median / max, after ${WARM_KEYSTROKES})`, 'budget ms', 'burst: analyses', 'burst: publishes'], r.editor.rows.map((x) => [x.id, x.error ? skippedLine(x.error) : fmt(x.openToDiagnosticsMs), x.error ? '' : fmt(x.firstLatencyMs), x.error ? '' : `${fmt(x.latencyMs)} / ${fmt(x.latencyMaxMs)}`, fmt(x.latencyBudgetMs), fmt(x.burst?.analyses ?? (x.burst ? 'pending' : undefined)), fmt(x.burst?.publishes)])));
 	}
 
 	L.push('', '## CLI (2,000-template repository)', '');

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Edit, Language, Parser, type Node, type ParseState, type Point, type Range, type Tree } from 'web-tree-sitter';
 import { maskBicep, type MaskOptions } from './mask';
 import { lineOf } from '../lines';
+import { captureRawCursor } from './raw-cursor';
 import { SyntaxCache } from './syntax';
 
 export type { Node, Tree };
@@ -29,7 +30,10 @@ export function initBicep(opts: { wasmDir?: string } = {}): Promise<void> {
 		initializing = (async () => {
 			const runtimeWasm = opts.wasmDir ? path.join(opts.wasmDir, 'web-tree-sitter.wasm') : resolveAsset('web-tree-sitter/web-tree-sitter.wasm');
 			const bicepWasm = opts.wasmDir ? path.join(opts.wasmDir, 'tree-sitter-bicep.wasm') : resolveAsset('tree-sitter-bicep/tree-sitter-bicep.wasm');
-			await Parser.init({ locateFile: () => runtimeWasm });
+			// The runtime fills the options object with its exports: the raw cursor takes its functions from there.
+			const runtime = { locateFile: () => runtimeWasm };
+			await Parser.init(runtime);
+			captureRawCursor(runtime);
 			const language = await Language.load(bicepWasm);
 			const p = new Parser();
 			p.setLanguage(language);

@@ -7,6 +7,7 @@
 // Field access is positional (the grammar's field order is fixed); comments are left out.
 
 import type { Language, Node, TreeCursor } from 'web-tree-sitter';
+import { loadCursor, rawCursor, type RawCursor } from './raw-cursor';
 
 export class SyntaxNode {
 	private named?: SyntaxNode[];
@@ -165,9 +166,18 @@ function copyTree(node: Node): SyntaxNode {
 	const language = node.tree.language;
 	if (node.hasError) return copy(node, language.types, namedTable(language), true, 0);
 	// Without errors, a cursor walk reads each node with no Node object made per child (web-tree-sitter builds one
-	// per child for `children`, the bulk of a copy's cost).
+	// per child for `children`, the bulk of a copy's cost); with the raw cursor, without marshalling either.
 	const cursor = node.walk();
+	const fast = rawCursor();
+	const tree = fast ? loadCursor(cursor) : undefined;
 	try {
+		if (fast && tree !== undefined) {
+			try {
+				return copyAtRawCursor(fast, tree, language.types, namedTable(language), 0);
+			} finally {
+				fast.save(cursor);
+			}
+		}
 		return copyAtCursor(cursor, language.types, namedTable(language), 0);
 	} finally {
 		cursor.delete();
@@ -188,6 +198,25 @@ function copyAtCursor(cursor: TreeCursor, types: string[], named: boolean[], dep
 			children.push(child);
 		} while (cursor.gotoNextSibling());
 		cursor.gotoParent();
+	}
+	return new SyntaxNode(type, start, end, type === 'ERROR' || named[typeId] === true, type === 'ERROR', false, children);
+}
+
+/** copyAtCursor over the raw cursor functions (raw-cursor.ts): the same walk, the same nodes. */
+function copyAtRawCursor(c: RawCursor, tree: number, types: string[], named: boolean[], depth: number): SyntaxNode {
+	const typeId = c.typeId(tree);
+	const type = types[typeId] || 'ERROR';
+	const start = c.startIndex(tree);
+	const end = c.endIndex(tree);
+	if (depth > MAX_COPY_DEPTH) return new SyntaxNode(TOO_DEEP, start, end, true, false, false, []);
+	const children: SyntaxNode[] = [];
+	if (c.gotoFirstChild(tree) === 1) {
+		do {
+			const child = copyAtRawCursor(c, tree, types, named, depth + 1);
+			if (child.isNamed && EXTRAS.has(child.type)) continue;
+			children.push(child);
+		} while (c.gotoNextSibling(tree) === 1);
+		c.gotoParent(tree);
 	}
 	return new SyntaxNode(type, start, end, type === 'ERROR' || named[typeId] === true, type === 'ERROR', false, children);
 }
