@@ -100,7 +100,11 @@ function members(node: JsonNode, origin: JsonOrigin, ctx: ConvertContext, evalCt
 	return { entries, size };
 }
 
-/** An object value whose members are converted when first read (see ConvertContext.lazyObjects). */
+/**
+ * An object value whose members are listed when first read, and each member's value converted when that member
+ * is first read (see ConvertContext.lazyObjects): a rule reading `properties.minTlsVersion` evaluates that
+ * string, not the routing rules and endpoints beside it.
+ */
 class LazyObject {
 	readonly kind = 'object' as const;
 	private read?: Map<string, ObjectEntry>;
@@ -108,20 +112,27 @@ class LazyObject {
 	constructor(
 		private readonly node: JsonNode,
 		readonly origin: JsonOrigin,
-		private readonly ctx: ConvertContext,
-		private readonly evalCtx: ArmEvalContext | undefined,
-		private readonly depth: number,
+		readonly ctx: ConvertContext,
+		readonly evalCtx: ArmEvalContext | undefined,
+		readonly depth: number,
 	) {}
 
 	get entries(): Map<string, ObjectEntry> {
-		this.read ??= members(this.node, this.origin, this.ctx, this.evalCtx, this.depth).entries;
+		if (!this.read) {
+			const entries = new Map<string, ObjectEntry>();
+			// A later duplicate key replaces the earlier one (as in JSON.parse and ARM).
+			eachMember(this.node, (name, keyOffset, keyLength, valueNode) => {
+				entries.set(name.toLowerCase(), new JsonEntry(name, undefined, this.ctx.uri, keyOffset, keyLength, valueNode.offset, valueNode.offset + valueNode.length, valueNode, this));
+			});
+			this.read = entries;
+		}
 		return this.read;
 	}
 }
 
 /**
  * A member of a converted JSON object. Its key span and site are made when first read: a rule reads few of the
- * members a template has.
+ * members a template has. A lazy object's member converts its value when first read too.
  */
 class JsonEntry implements ObjectEntry {
 	private keyAt?: Span;
@@ -129,13 +140,23 @@ class JsonEntry implements ObjectEntry {
 
 	constructor(
 		readonly key: string,
-		readonly value: Value,
+		private converted: Value | undefined,
 		private readonly uri: string,
 		private readonly keyOffset: number,
 		private readonly keyLength: number,
 		private readonly valueStart: number,
 		private readonly valueEnd: number,
+		private readonly valueNode?: JsonNode,
+		private readonly owner?: LazyObject,
 	) {}
+
+	get value(): Value {
+		if (this.converted === undefined) {
+			const o = this.owner as LazyObject;
+			this.converted = convert(this.valueNode as JsonNode, o.origin, this.key, o.ctx, o.evalCtx, o.depth + 1);
+		}
+		return this.converted;
+	}
 
 	get keySpan(): Span {
 		this.keyAt ??= { start: this.keyOffset + 1, end: this.keyOffset + this.keyLength - 1 };
