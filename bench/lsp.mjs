@@ -14,7 +14,7 @@ export const SETTINGS_SECTION = 'iothubBaseline';
  */
 export async function startServer({ serverPath, cwd, rootUri, settings, timeoutMs = 30_000 }) {
 	const t0 = now();
-	const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []), serverPath, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (d) => {
 		if (stderr.length < 20_000) stderr += d;

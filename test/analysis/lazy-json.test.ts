@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
-import { parseStrictJson } from '../../server/src/analysis/arm/lazy-json';
+import { parseStrictJson, strictJsonStats } from '../../server/src/analysis/arm/lazy-json';
 import { parseJson } from '../../server/src/analysis/arm/loader';
 import { corpus, corpusMissing } from '../robustness/support';
 
@@ -128,6 +128,74 @@ describe('lazy JSON tree', () => {
 			{ numRuns: 3000, seed: 0x5eed },
 		);
 		fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 12 }), check), { numRuns: 3000, seed: 0xbeef });
+	});
+
+	describe('after an edit (the previous version handed over)', () => {
+		/** Parse `after` with `before`'s root handed over; it must be what a fresh parse gives. Returns how it went. */
+		const edited = (before: string, after: string): 'shifted' | 'validated' => {
+			const previous = parseStrictJson(before);
+			const s0 = { ...strictJsonStats };
+			const again = parseStrictJson(after, previous);
+			const how = strictJsonStats.shifted > s0.shifted ? 'shifted' : 'validated';
+			const fresh = parseStrictJson(after);
+			assert.equal(again === undefined, fresh === undefined, JSON.stringify(after));
+			if (again && fresh) assert.deepEqual(plain(again), plain(fresh), JSON.stringify(after));
+			return how;
+		};
+		const doc = '{"a": "value", "b": [1, {"c": "x{y"}, "deep"], "e\\\\u": "\\u00e9 z", "f": {"g": "h"}, "z": "last"}';
+		const at = (needle: string, offset = 0) => doc.indexOf(needle) + offset;
+		const insert = (i: number, t: string) => doc.slice(0, i) + t + doc.slice(i);
+		const remove = (i: number, n: number) => doc.slice(0, i) + doc.slice(i + n);
+
+		it('shifts the brackets for typing, deleting and pasting inside a string', () => {
+			assert.equal(edited(doc, insert(at('value', 2), 'x')), 'shifted');
+			assert.equal(edited(doc, remove(at('value', 1), 3)), 'shifted');
+			assert.equal(edited(doc, insert(at('x{y', 1), '[[{ }')), 'shifted');
+			assert.equal(edited(doc, insert(at('deep', 4), 'er')), 'shifted', 'at the closing quote');
+			assert.equal(edited(doc, insert(at('"last"', 1), 'é')), 'shifted', 'after the opening quote');
+			assert.equal(edited(doc, remove(at('value'), 5)), 'shifted', 'the whole content');
+			assert.equal(edited(doc, insert(at('"a"', 1), 'k')), 'shifted', 'a key');
+			assert.equal(edited(doc, doc.replace('value', 'VALUE')), 'shifted', 'same length');
+			assert.equal(edited(doc, doc), 'shifted', 'the same text');
+		});
+
+		it('validates again for anything else', () => {
+			assert.equal(edited(doc, insert(at('value'), '"')), 'validated', 'a quote');
+			assert.equal(edited(doc, insert(at('value'), '\\n')), 'validated', 'a backslash');
+			assert.equal(edited(doc, insert(at('value'), '\n')), 'validated', 'a control character');
+			assert.equal(edited(doc, insert(at('\\u00e9', 3), '0')), 'validated', 'inside an escape');
+			assert.equal(edited(doc, insert(at('e\\\\u', 3), 'q')), 'validated', 'right after an escape');
+			assert.equal(edited(doc, insert(at('00e9 z', 5), 'q')), 'shifted', 'past the escape');
+			assert.equal(edited(doc, insert(at('1,'), '2')), 'validated', 'a number');
+			assert.equal(edited(doc, insert(at('"a"'), ' ')), 'validated', 'before the opening quote');
+			assert.equal(edited(doc, insert(at('"last"', 6), 'x')), 'validated', 'after the closing quote');
+			assert.equal(edited(doc, remove(at('"deep"', -2), 4)), 'validated', 'across a string boundary');
+			assert.equal(edited(doc, doc.replace('value', 'v'.repeat(300))), 'validated', 'a long paste');
+			assert.equal(edited('"top"', '"tops"'), 'validated', 'a top-level string');
+		});
+
+		it('gives what a fresh parse gives for random edits anywhere (and shifts for those inside strings)', () => {
+			const alphabet = ['a', 'é', ' ', '{', '}', '[', ']', ',', ':', '"', '\\', '\n', '1', 'e', '-', 'u', '0'];
+			let shifted = 0;
+			fc.assert(
+				fc.property(
+					fc.jsonValue({ maxDepth: 5 }),
+					fc.integer({ min: 0, max: 2 }),
+					fc.nat(),
+					fc.nat({ max: 3 }),
+					fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 4 }),
+					(value, indent, at, removed, inserted) => {
+						const before = JSON.stringify(value, null, indent);
+						if (before === undefined) return;
+						const i = at % (before.length + 1);
+						const after = before.slice(0, i) + inserted + before.slice(i + removed);
+						if (edited(before, after) === 'shifted') shifted++;
+					},
+				),
+				{ numRuns: 4000, seed: 0x7e57 },
+			);
+			assert.ok(shifted > 200, `${shifted} edits shifted`);
+		});
 	});
 
 	it('equals parseTree on every strict-JSON file of the corpus', (t) => {

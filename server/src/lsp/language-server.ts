@@ -218,7 +218,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 		};
 		if (formatOf(doc.uri, doc.languageId) === 'json') {
 			// The parse is kept per version: re-analyses caused by other documents or settings reuse it.
-			if (state.parsed?.version !== doc.version) state.parsed = { version: doc.version, value: parseJson(doc.uri, doc.getText()) };
+			// The previous version's parse is handed over: typing inside a string shifts its bracket pairs instead of
+			// validating the whole text again.
+			if (state.parsed?.version !== doc.version) state.parsed = { version: doc.version, value: parseJson(doc.uri, doc.getText(), state.parsed?.value) };
 			opts.parsedJson = state.parsed.value;
 		} else if (bicepReady && formatOf(doc.uri, doc.languageId) === 'bicep' && doc.getText().length <= WHOLE_PARSE_MAX_CHARS) {
 			// Longer files are read statement by statement by the adapter, which beats any whole-file parse.

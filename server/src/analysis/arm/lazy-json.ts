@@ -22,23 +22,141 @@ import type { Node as JsonNode } from 'jsonc-parser';
 const MAX_LAZY_DEPTH = 256;
 
 /**
- * Bracket pairs, containers numbered in text order: container k closes at `closes[k]`, and `after[k]` is the
- * number of the first container opened after it closes. Typed arrays: a 10 MB template has half a million
- * containers, which the GC need not scan.
+ * Bracket pairs, containers numbered in text order: container k opens at `opens[k]` and closes at `closes[k]`,
+ * and `after[k]` is the number of the first container opened after it closes; `count` containers in all.
+ * Typed arrays: a 10 MB template has half a million containers, which the GC need not scan.
  */
 interface Brackets {
+	opens: Int32Array;
 	closes: Int32Array;
 	after: Int32Array;
+	count: number;
 }
+
+/** How the last parseStrictJson calls went (tests check that edits inside strings skip the validation). */
+export const strictJsonStats = { validated: 0, shifted: 0 };
 
 /**
  * The root node of strict JSON `text`, or undefined when the text is not strict JSON (or nested deeper than
- * MAX_LAZY_DEPTH): the caller then uses jsonc-parser's tolerant `parseTree`.
+ * MAX_LAZY_DEPTH): the caller then uses jsonc-parser's tolerant `parseTree`. With `previous`, the root this
+ * returned for an earlier version of the same document, an edit that stays inside one string (typing a
+ * value) is not validated again: the earlier bracket pairs are shifted (see shiftedBrackets).
  */
-export function parseStrictJson(text: string): JsonNode | undefined {
-	const brackets = validate(text);
-	if (!brackets) return undefined;
+export function parseStrictJson(text: string, previous?: JsonNode): JsonNode | undefined {
+	let brackets = previous instanceof LazyContainer && previous.k === 0 ? shiftedBrackets(previous.text, previous.brackets, text) : undefined;
+	if (brackets) strictJsonStats.shifted++;
+	else {
+		brackets = validate(text);
+		strictJsonStats.validated++;
+		if (!brackets) return undefined;
+	}
 	return valueAt(text, brackets, skipWhitespace(text, 0), { k: 0 });
+}
+
+/** Edits longer than this are validated again (the check below is not worth it). */
+const MAX_SHIFTED_EDIT = 256;
+
+/**
+ * The bracket pairs of `text`, from those of `before` (strict JSON), when the two differ in one stretch that
+ * lies inside one string literal of `before` and neither the old nor the new stretch has a quote, a backslash
+ * or a control character, with no backslash in the five characters before it (an escape, `\uXXXX` included,
+ * stays as it was). Then `text` is strict JSON too, with the same tokens: the brackets after the stretch only
+ * moved. Otherwise undefined (validate again).
+ */
+function shiftedBrackets(before: string, b: Brackets, text: string): Brackets | undefined {
+	const oldLength = before.length;
+	const newLength = text.length;
+	const delta = newLength - oldLength;
+	if (Math.abs(delta) > MAX_SHIFTED_EDIT) return undefined;
+	const min = Math.min(oldLength, newLength);
+	const p = commonPrefix(before, text, min);
+	if (p === oldLength && p === newLength) return b; // the same text
+	const s = commonSuffix(before, text, min - p);
+	const oldEnd = oldLength - s;
+	const newEnd = newLength - s;
+	if (oldEnd - p > MAX_SHIFTED_EDIT || newEnd - p > MAX_SHIFTED_EDIT) return undefined;
+	if (!plainStringText(before, p, oldEnd) || !plainStringText(text, p, newEnd)) return undefined;
+	for (let i = Math.max(0, p - 5); i < p; i++) if (before.charCodeAt(i) === 92 /* \ */) return undefined;
+	if (!insideOneString(before, b, p, oldEnd)) return undefined;
+	if (delta === 0) return b; // same length: every bracket stays where it was
+	// No bracket lies in the stretch: those from its end on move by delta.
+	const opens = new Int32Array(b.count);
+	const closes = new Int32Array(b.count);
+	for (let k = 0; k < b.count; k++) {
+		const o = b.opens[k];
+		const c = b.closes[k];
+		opens[k] = o >= oldEnd ? o + delta : o;
+		closes[k] = c >= oldEnd ? c + delta : c;
+	}
+	return { opens, closes, after: b.after, count: b.count };
+}
+
+/** Length of the common prefix of a and b (at most `max`): halving with string equality (memcmp in V8). */
+function commonPrefix(a: string, b: string, max: number): number {
+	let lo = 0;
+	let hi = max;
+	while (lo < hi) {
+		const mid = (lo + hi + 1) >> 1;
+		if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
+		else hi = mid - 1;
+	}
+	return lo;
+}
+
+/** Length of the common suffix of a and b (at most `max`). */
+function commonSuffix(a: string, b: string, max: number): number {
+	let lo = 0;
+	let hi = max;
+	while (lo < hi) {
+		const mid = (lo + hi + 1) >> 1;
+		if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+		else hi = mid - 1;
+	}
+	return lo;
+}
+
+/** No quote, backslash or control character in text[start, end). */
+function plainStringText(text: string, start: number, end: number): boolean {
+	for (let i = start; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 34 || c === 92 || c < 32) return false;
+	}
+	return true;
+}
+
+/**
+ * Whether [start, end) lies between the quotes of one string literal of strict JSON `text` (start after the
+ * opening quote, end at the closing quote at most). The innermost container around the stretch is found with
+ * the bracket pairs, and only its own level is read, jumping over nested containers.
+ */
+function insideOneString(text: string, b: Brackets, start: number, end: number): boolean {
+	// The last container opened before `start` that is still open at `end`: opens are in text order.
+	let lo = 0;
+	let hi = b.count - 1;
+	let k = -1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		if (b.opens[mid] < start) {
+			k = mid;
+			lo = mid + 1;
+		} else hi = mid - 1;
+	}
+	while (k >= 0 && b.closes[k] < end) k--;
+	if (k < 0) return false; // at the top level: the root value itself is a string, or the stretch is outside it
+	let next = k + 1;
+	let i = b.opens[k] + 1;
+	while (i < start) {
+		const c = text.charCodeAt(i);
+		if (c === 34) {
+			const close = stringEnd(text, i) - 1;
+			if (close >= start) return start > i && end <= close;
+			i = close + 1;
+		} else if ((c === 123 || c === 91) && next < b.count && b.opens[next] === i) {
+			i = b.closes[next] + 1;
+			next = b.after[next];
+		} else i++;
+	}
+	return false;
 }
 
 // An RFC 8259 number: one way to match, so linear. Sticky: it matches exactly at lastIndex.
@@ -58,8 +176,9 @@ const END = 6; // after the root value
  * building any value: `JSON.parse` would build the whole document just to be thrown away.
  */
 function validate(text: string): Brackets | undefined {
-	let closes: Int32Array<ArrayBuffer> = new Int32Array(Math.max(16, text.length >> 5));
-	let after = new Int32Array(closes.length);
+	let opens: Int32Array<ArrayBuffer> = new Int32Array(Math.max(16, text.length >> 5));
+	let closes = new Int32Array(opens.length);
+	let after = new Int32Array(opens.length);
 	let count = 0;
 	// Open containers: their numbers, and whether each is an object.
 	const stack: number[] = [];
@@ -85,9 +204,11 @@ function validate(text: string): Brackets | undefined {
 			if (expect !== VALUE && expect !== VALUE_OR_CLOSE) return undefined;
 			if (stack.length >= MAX_LAZY_DEPTH) return undefined;
 			if (count === closes.length) {
+				opens = grown(opens);
 				closes = grown(closes);
 				after = grown(after);
 			}
+			opens[count] = i;
 			stack.push(count++);
 			isObject.push(c === 123);
 			expect = c === 123 ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
@@ -129,7 +250,7 @@ function validate(text: string): Brackets | undefined {
 		}
 		expect = afterValue(stack);
 	}
-	return expect === END ? { closes, after } : undefined;
+	return expect === END ? { opens, closes, after, count } : undefined;
 }
 
 function grown(a: Int32Array): Int32Array<ArrayBuffer> {
@@ -269,12 +390,13 @@ class LazyContainer implements JsonNode {
 	private read?: JsonNode[];
 
 	constructor(
-		private readonly text: string,
-		private readonly brackets: Brackets,
+		readonly text: string,
+		readonly brackets: Brackets,
 		readonly type: 'object' | 'array',
 		readonly offset: number,
 		readonly length: number,
-		private readonly k: number,
+		/** The container's number in text order (0: the root). */
+		readonly k: number,
 	) {}
 
 	get children(): JsonNode[] {

@@ -20,9 +20,11 @@ export interface ParsedJson {
 /**
  * Parse JSON with comments and trailing commas; never throws. At most one problem is reported. Strict JSON gets
  * a lazily read tree (`lazy-json.ts`: same nodes, a fraction of the cost); the rest goes to jsonc-parser.
+ * `previous`, the parse of an earlier version of the same document, lets an edit inside a string skip the
+ * validation of the whole text.
  */
-export function parseJson(uri: string, text: string): ParsedJson {
-	const strict = parseStrictJson(text);
+export function parseJson(uri: string, text: string, previous?: ParsedJson): ParsedJson {
+	const strict = parseStrictJson(text, previous?.root);
 	if (strict) return { root: strict, problems: [] };
 	const errors: ParseError[] = [];
 	let root: JsonNode | undefined;
