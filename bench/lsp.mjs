@@ -10,7 +10,8 @@ export const SETTINGS_SECTION = 'iothubBaseline';
 
 /**
  * Start the server and answer `initialize`. `t0` is taken just before spawn, so `initializeMs` is the
- * whole cost of starting node, loading the bundle and answering the first request.
+ * whole cost of starting node, loading the bundle and answering the first request. BENCH_SERVER_NODE_ARGS
+ * (space-separated) go to the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
  */
 export async function startServer({ serverPath, cwd, rootUri, settings, timeoutMs = 30_000 }) {
 	const t0 = now();
