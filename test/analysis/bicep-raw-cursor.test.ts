@@ -9,14 +9,7 @@ import { before, describe, it } from 'node:test';
 import { initBicep, parseBicep, type Tree } from '../../server/src/analysis/bicep/parser';
 import { loadCursor, rawCursor, withPublicCursor, type RawCursor } from '../../server/src/analysis/bicep/raw-cursor';
 import { SyntaxNode, toSyntax } from '../../server/src/analysis/bicep/syntax';
-
-function repoRoot(): string {
-	for (let dir = __dirname; ; dir = path.dirname(dir)) {
-		const pkg = path.join(dir, 'package.json');
-		if (existsSync(pkg) && /"name":\s*"iothub-security-baseline"/.test(readFileSync(pkg, 'utf8'))) return dir;
-		if (path.dirname(dir) === dir) return process.cwd();
-	}
-}
+import { corpusDir, repoRoot } from '../robustness/support';
 
 function bicepFiles(dir: string, out: string[] = []): string[] {
 	if (!existsSync(dir)) return out;
@@ -60,8 +53,7 @@ describe('bicep: raw cursor walk', () => {
 		assert.ok(rawCursor());
 	});
 
-	const root = repoRoot();
-	const files = [...bicepFiles(path.join(root, 'examples')), ...bicepFiles(path.join(root, 'test')), ...bicepFiles(path.resolve(root, '../shared/corpus'))];
+	const files = [...bicepFiles(path.join(repoRoot, 'examples')), ...bicepFiles(path.join(repoRoot, 'test')), ...bicepFiles(corpusDir)];
 	it(`copies every example, fixture and corpus file as the public walk does (${files.length} files)`, () => {
 		assert.ok(files.length >= 2);
 		let compared = 0;
