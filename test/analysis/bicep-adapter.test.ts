@@ -8,6 +8,7 @@ import { BicepDocumentCache, firstSyntaxError, initBicep, isBicepReady, parseBic
 import { memoryHost } from '../../server/src/analysis/host';
 import { lookup, toPlain } from '../../server/src/analysis/rule';
 import type { Resource, Template } from '../../server/src/analysis/types';
+import { at } from '../support/spans';
 
 const WS = 'file:///ws/';
 const URI = `${WS}main.bicep`;
@@ -17,15 +18,6 @@ function load(text: string, files: Record<string, string> = {}, opts: { paramete
 	for (const [name, t] of Object.entries(files)) host[WS + name] = t;
 	host[URI] = text;
 	return loadBicepTemplate(URI, text, memoryHost(host), opts);
-}
-
-function at(text: string, needle: string, n = 0): { start: number; end: number } {
-	let i = -1;
-	for (let k = 0; k <= n; k++) {
-		i = text.indexOf(needle, i + 1);
-		assert.ok(i >= 0, `'${needle}' #${n} not in text`);
-	}
-	return { start: i, end: i + needle.length };
 }
 
 function res(t: Template, symbol: string): Resource {

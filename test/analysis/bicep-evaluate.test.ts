@@ -8,6 +8,7 @@ import { initBicep } from '../../server/src/analysis/bicep/parser';
 import { memoryHost } from '../../server/src/analysis/host';
 import { toPlain } from '../../server/src/analysis/rule';
 import type { Template, Value } from '../../server/src/analysis/types';
+import { at } from '../support/spans';
 
 const URI = 'file:///ws/main.bicep';
 
@@ -30,16 +31,6 @@ function ev(expr: string, decls = ''): Value {
 
 function plain(expr: string, decls = ''): unknown {
 	return toPlain(ev(expr, decls));
-}
-
-/** Span of the `n`-th occurrence of `needle` in `text`. */
-function at(text: string, needle: string, n = 0): { start: number; end: number } {
-	let i = -1;
-	for (let k = 0; k <= n; k++) {
-		i = text.indexOf(needle, i + 1);
-		assert.ok(i >= 0, `'${needle}' #${n} not in text`);
-	}
-	return { start: i, end: i + needle.length };
 }
 
 function unknownReason(v: Value): string {

@@ -6,18 +6,10 @@ import { loadBicepParams, loadJsonParams, readUsingTarget } from '../../server/s
 import { initBicep } from '../../server/src/analysis/bicep/parser';
 import { memoryHost } from '../../server/src/analysis/host';
 import { toPlain } from '../../server/src/analysis/rule';
+import { at } from '../support/spans';
 
 const WS = 'file:///ws/';
 const URI = `${WS}env/dev.bicepparam`;
-
-function at(text: string, needle: string, n = 0): { start: number; end: number } {
-	let i = -1;
-	for (let k = 0; k <= n; k++) {
-		i = text.indexOf(needle, i + 1);
-		assert.ok(i >= 0, `'${needle}' #${n} not in text`);
-	}
-	return { start: i, end: i + needle.length };
-}
 
 before(() => initBicep());
 
