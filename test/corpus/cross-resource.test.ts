@@ -15,6 +15,7 @@ import type { Host } from '../../server/src/analysis/host';
 import iothubDiagnosticLogs from '../../rules/iothub-diagnostic-logs';
 import iothubPrivateEndpoint from '../../rules/iothub-private-endpoint';
 import { ensureBicep } from '../support/bicep';
+import { fileSystemHost } from '../../server/src/cli/fs-host';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const corpus = path.resolve(repoRoot, '..', 'shared', 'corpus');
@@ -46,15 +47,8 @@ export function expectedCovered(raw: unknown): boolean | undefined {
 	return undefined;
 }
 
-const host: Host = {
-	readText(uri) {
-		try {
-			return readFileSync(new URL(uri), 'utf8');
-		} catch {
-			return undefined;
-		}
-	},
-};
+// Modules and parameter files are read from disk as the CLI reads them.
+const host: Host = fileSystemHost();
 
 describe('corpus: private endpoints and diagnostic settings agree with manifest.json', { skip: present ? false : 'corpus absent (../shared/corpus): skipped' }, () => {
 	const manifest = present ? (JSON.parse(readFileSync(path.join(corpus, 'manifest.json'), 'utf8')) as { files: ManifestFile[] }) : { files: [] };

@@ -10,6 +10,7 @@ import { analyzeDocument } from '../../server/src/analysis/analyze';
 import type { Host } from '../../server/src/analysis/host';
 import { allRules } from '../../rules/index';
 import { ensureBicep } from '../support/bicep';
+import { fileSystemHost } from '../../server/src/cli/fs-host';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const corpus = path.resolve(repoRoot, '..', 'shared', 'corpus');
@@ -57,15 +58,8 @@ export function expectedInsecure(raw: unknown, secure: (v: string) => boolean): 
 	return !secure(v.replace(/^'(.*)'$/, '$1'));
 }
 
-const host: Host = {
-	readText(uri) {
-		try {
-			return readFileSync(new URL(uri), 'utf8');
-		} catch {
-			return undefined;
-		}
-	},
-};
+// Modules and parameter files are read from disk as the CLI reads them.
+const host: Host = fileSystemHost();
 
 describe('corpus agreement with manifest.json', { skip: present ? false : 'corpus absent (../shared/corpus): skipped' }, () => {
 	const manifest = present ? (JSON.parse(readFileSync(path.join(corpus, 'manifest.json'), 'utf8')) as { files: ManifestFile[] }) : { files: [] };
